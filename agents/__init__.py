@@ -1,0 +1,1 @@
+"""The natural-language agent over the graph, and its memory kept in the graph."""

@@ -1,0 +1,1 @@
+"""Composition root: settings, wiring, the FastAPI app, GraphQL and the CLI."""

@@ -1,0 +1,34 @@
+"""Builds the objects the rest of datagraph receives: the store, the IRI minter, the writer."""
+
+from __future__ import annotations
+
+from api.settings import Settings
+from graph.iris import IriMinter
+from graph.store import GraphStore, StoreLocked
+from graph.write import GraphWriter
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
+    """The store the settings name. A read-only open of a locked Oxigraph directory falls back to a snapshot view."""
+    if settings.is_neo4j:
+        from graph.stores.neo4j.store import Neo4jStore
+
+        return Neo4jStore(
+            settings.store,
+            user=settings.neo4j_user,
+            password=settings.neo4j_password.get_secret_value(),
+            database=settings.neo4j_database,
+            timeout_s=settings.neo4j_timeout_s,
+        )
+    from graph.stores.oxigraph.store import OxigraphStore
+
+    if not read_only:
+        return OxigraphStore(settings.store)
+    try:
+        return OxigraphStore(settings.store)
+    except StoreLocked:
+        return OxigraphStore(settings.store, read_only=True)
+
+
+def build_writer(settings: Settings, store: GraphStore) -> GraphWriter:
+    return GraphWriter(store, IriMinter(settings.base_iri))

@@ -1,0 +1,1 @@
+"""Graph analytics (networkx) and graph neural networks (torch-geometric) over the knowledge graph."""

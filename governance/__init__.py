@@ -1,0 +1,1 @@
+"""SHACL validation, the commit gate, reports and ODRL access decisions."""

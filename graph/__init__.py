@@ -1,0 +1,1 @@
+"""The knowledge graph: IRIs, records, ChangeSets, the write path, stores and lineage."""

@@ -1,0 +1,1 @@
+"""Store backends: each implements graph.store.GraphStore."""

@@ -1,0 +1,1 @@
+"""The embedded default store: pyoxigraph on a directory, or in memory."""

@@ -1,0 +1,1 @@
+"""Loaders: each turns one kind of source into ChangeSets."""

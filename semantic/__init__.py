@@ -1,0 +1,1 @@
+"""Embeddings, the vector index, column-to-concept mapping (SSSOM), schema matching and search."""

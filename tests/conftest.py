@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite: stores to run contract tests against, an IRI minter."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.iris import IriMinter
+from graph.store import GraphStore
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def shared_data(relative: str) -> Path:
+    """A path under ../shared/data/, or a skip naming the folder when it is not there."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"external test material not found: ../shared/data/{relative}")
+    return path
+
+
+@pytest.fixture
+def iris() -> IriMinter:
+    return IriMinter()
+
+
+def _oxigraph(tmp_path: Path) -> GraphStore:
+    from graph.stores.oxigraph.store import OxigraphStore
+
+    return OxigraphStore(tmp_path / "store")
+
+
+def _neo4j(tmp_path: Path) -> GraphStore:
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        pytest.skip("Neo4j store tests need a server: set NEO4J_URI (docker compose up neo4j)")
+    from graph.stores.neo4j.store import Neo4jStore
+
+    store = Neo4jStore(
+        uri,
+        user=os.environ.get("NEO4J_USER", "neo4j"),
+        password=os.environ.get("NEO4J_PASSWORD", "neo4j"),
+        database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
+    store.clear()
+    return store
+
+
+STORES = {"oxigraph": _oxigraph, "neo4j": _neo4j}
+
+
+@pytest.fixture(params=sorted(STORES))
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """Every store backend that is reachable here; the others skip with the reason."""
+    s = STORES[request.param](tmp_path)
+    yield s
+    s.close()
