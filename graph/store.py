@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -34,13 +34,13 @@ class Unsupported(StoreError):
     """The backend cannot do this (see its capabilities)."""
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     UPSTREAM = "upstream"
     DOWNSTREAM = "downstream"
     BOTH = "both"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     DATASET = "dataset"
     COLUMN = "column"
 
@@ -83,6 +83,11 @@ class GraphStore(ABC):
     ) -> Iterator[Quad]:
         """The quads matching a pattern (None matches anything) in the named graphs."""
 
+    def canonical(self, quads: list[Quad]) -> list[Quad]:
+        """The quads as this store will give them back (a store that keeps values, not lexical forms,
+        canonicalizes literals). The writer compares changes against the store in this form."""
+        return quads
+
     def has(self, subject: Node | None, predicate: NamedNode | None, object: Object | None) -> bool:
         """Whether any named graph holds a triple matching the pattern."""
         return next(self.quads(subject, predicate, object), None) is not None
@@ -119,7 +124,7 @@ class GraphStore(ABC):
         """A read-only Cypher query."""
         raise Unsupported(f"the {self.capabilities.name} store does not answer Cypher")
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a store without resources has nothing to release
         """Release the store (files, connections)."""
 
     def __enter__(self) -> GraphStore:

@@ -112,12 +112,12 @@ class GraphWriter:
         removes: dict[Quad, None] = {}
         replaced = changeset.replaced_graphs
         new_content: dict[NamedNode, dict[Quad, None]] = {g: {} for g in replaced}
-        for q in changeset.adds:
+        for q in self.store.canonical(changeset.adds):
             if q.graph_name in replaced:
                 new_content[q.graph_name][q] = None
             elif not self.store.contains(q):
                 adds[q] = None
-        for q in changeset.removes:
+        for q in self.store.canonical(changeset.removes):
             if q not in adds and self.store.contains(q):
                 removes[q] = None
         for graph, content in new_content.items():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -25,6 +27,35 @@ from graph.stores.oxigraph import queries
 
 log = logging.getLogger(__name__)
 
+_P = ox.NamedNode("urn:p")
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX|BASE)\s+\S+\s*<[^>]*>\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+_XSD_NORMALIZED = tuple(
+    v.XSD.iri + t
+    for t in (
+        "int",
+        "integer",
+        "long",
+        "short",
+        "byte",
+        "non",
+        "positive",
+        "negative",
+        "unsigned",
+        "decimal",
+        "double",
+        "float",
+        "boolean",
+        "date",
+        "time",
+        "g",
+        "duration",
+        "yearMonthDuration",
+        "dayTimeDuration",
+    )
+)
 _DIRECTIONS = {"u": Direction.UPSTREAM, "d": Direction.DOWNSTREAM}
 
 
@@ -90,11 +121,14 @@ class OxigraphStore(GraphStore):
     def _bulk_add(self, adds: Sequence[Quad]) -> None:
         """Bulk-load quads that are all new; undone on failure, and on the next open after a crash.
 
-        The intent file lists exactly the quads being added. Since none of them
-        was in the store before, removing them restores the previous state.
-        Readers may see a bulk load while it runs; nothing else can.
+        The intent file lists exactly the quads being added (it appears, by a
+        rename, only once complete). Since none of them was in the store before,
+        removing them restores the previous state. Readers may see a bulk load
+        while it runs; no other writer can.
         """
-        ox.serialize(adds, str(self._pending), format=ox.RdfFormat.N_QUADS)
+        partial = self._pending.with_suffix(".partial")
+        ox.serialize(adds, str(partial), format=ox.RdfFormat.N_QUADS)
+        os.replace(partial, self._pending)
         try:
             self._store.bulk_extend(adds)
             self._store.flush()
@@ -104,13 +138,35 @@ class OxigraphStore(GraphStore):
         self._pending.unlink()
 
     def _recover(self) -> None:
-        if self.path is None or not self._pending.exists():
+        if self.path is None:
+            return
+        self._pending.with_suffix(".partial").unlink(missing_ok=True)  # died before loading began
+        if not self._pending.exists():
             return
         log.warning("undoing an interrupted bulk load into %s", self.path)
         for quad in ox.parse(path=str(self._pending), format=ox.RdfFormat.N_QUADS):
             self._store.remove(quad)
         self._store.flush()
         self._pending.unlink()
+
+    def canonical(self, quads: list[Quad]) -> list[Quad]:
+        # Oxigraph stores typed XSD literals by value: "007"^^xsd:int comes back as
+        # "7"^^xsd:integer. A scratch in-memory store gives exactly the stored form.
+        typed = [
+            i
+            for i, q in enumerate(quads)
+            if isinstance(q.object, ox.Literal) and q.object.datatype.value.startswith(_XSD_NORMALIZED)
+        ]
+        if not typed:
+            return quads
+        scratch = ox.Store()
+        scratch.extend(ox.Quad(ox.NamedNode(f"urn:i:{i}"), _P, quads[i].object) for i in typed)
+        stored = {int(q.subject.value[6:]): q.object for q in scratch}
+        result = list(quads)
+        for i in typed:
+            q = quads[i]
+            result[i] = Quad(q.subject, q.predicate, stored[i], q.graph_name)
+        return result
 
     def quads(
         self,
@@ -173,7 +229,11 @@ class OxigraphStore(GraphStore):
         try:
             return self._store.query(sparql, use_default_graph_as_union=True, prefixes=dict(v.PREFIXES))
         except SyntaxError as e:
-            raise ValueError(f"not a SPARQL query this store runs (updates are refused here): {e}") from e
+            if _UPDATE.match(sparql):
+                raise ValueError(
+                    "SPARQL here is read-only: updates (INSERT, DELETE, LOAD, ...) are refused"
+                ) from e
+            raise ValueError(f"not a valid SPARQL query: {e}") from e
 
     def close(self) -> None:
         if not self.read_only and self.path is not None:

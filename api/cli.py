@@ -1,0 +1,377 @@
+"""The `datagraph` command line: init, import, export, sparql, lineage, stats, serve, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.settings import Settings
+
+app = typer.Typer(
+    help="datagraph: your organisation's data catalog, lineage and governance in one knowledge graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class _State:
+    settings: Settings
+
+
+state = _State()
+
+
+@app.callback()
+def _options(
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="DATAGRAPH_STORE",
+            help="A directory (embedded store, default ./.datagraph) or a neo4j:// / bolt:// URI.",
+        ),
+    ] = None,
+) -> None:
+    state.settings = Settings(**({"store": store} if store else {}))
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _store(*, read_only: bool = False) -> Iterator:
+    from api.wiring import open_store
+    from graph.store import StoreError
+
+    try:
+        store = open_store(state.settings, read_only=read_only)
+    except StoreError as e:
+        raise _fail(str(e)) from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Errors a user can act on become one clear line and exit code 1, not a traceback."""
+    from graph.changeset import InvalidChange
+    from graph.rdf_io import RdfFileError
+    from graph.resolve import AmbiguousName, UnknownEntity
+    from graph.store import StoreError
+    from graph.write import ChangeRejected
+
+    try:
+        yield
+    except (RdfFileError, UnknownEntity, AmbiguousName, StoreError, InvalidChange, ChangeRejected) as e:
+        raise _fail(e.args[0] if e.args else str(e)) from None
+    except ValueError as e:
+        raise _fail(str(e)) from None
+
+
+def _iris():
+    from graph.iris import IriMinter
+
+    return IriMinter(state.settings.base_iri)
+
+
+def _load_ontology(writer) -> int:
+    from graph.rdf_io import import_file
+    from ontology import core_ontology_path
+
+    loaded = import_file(
+        core_ontology_path(),
+        writer.iris,
+        graph=writer.iris.source_graph("ontology:core"),
+        actor="datagraph init",
+    )
+    return writer.commit(loaded.changeset).added
+
+
+@app.command()
+def init() -> None:
+    """Create the store (if needed) and load datagraph's ontology into it."""
+    from api.wiring import build_writer
+
+    with _user_errors(), _store() as store:
+        added = _load_ontology(build_writer(state.settings, store))
+        out.print(f"store ready at {state.settings.store} ({store.count()} triples; ontology: {added} new)")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="An RDF file: Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML.")
+    ],
+    graph: Annotated[
+        str | None, typer.Option(help="The named graph to load into (default: one graph for this file).")
+    ] = None,
+    rdf_format: Annotated[
+        str | None, typer.Option("--format", help="The file's format, when its extension does not say.")
+    ] = None,
+) -> None:
+    """Load an RDF file into a named graph, replacing what that graph held (re-importing changes nothing)."""
+    from pyoxigraph import NamedNode
+
+    from api.wiring import build_writer
+    from graph.rdf_io import import_file
+
+    with _user_errors():
+        target = NamedNode(graph) if graph else None
+        loaded = import_file(file, _iris(), graph=target, rdf_format=rdf_format)
+        with _store() as store:
+            result = build_writer(state.settings, store).commit(loaded.changeset)
+    graphs = ", ".join(g.value for g in loaded.graphs)
+    out.print(f"{file}: {loaded.triples} triples read; +{result.added} -{result.removed} in {graphs}")
+
+
+@app.command()
+def export(
+    rdf_format: Annotated[
+        str, typer.Option("--format", help="nquads, trig, turtle, ntriples, jsonld or rdfxml.")
+    ] = "nquads",
+    graph: Annotated[str | None, typer.Option(help="Export only this named graph.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """Write the graph out. Formats without named graphs (turtle, ...) merge all graphs."""
+    from pyoxigraph import NamedNode
+
+    from graph.rdf_io import export as export_graph
+
+    with _user_errors(), _store(read_only=True) as store:
+        data = export_graph(
+            store, _iris(), rdf_format, graph=NamedNode(graph) if graph else None, output=output
+        )
+    if output is None:
+        sys.stdout.buffer.write(data or b"")
+    else:
+        err.print(f"wrote {output}")
+
+
+@app.command()
+def sparql(
+    query: Annotated[
+        str, typer.Argument(help="A SPARQL query, @FILE to read it from a file, or - for stdin.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+) -> None:
+    """Run a read-only SPARQL query over all named graphs (prefixes dg:, dcat:, prov:, ... are predeclared)."""
+    if query == "-":
+        query = sys.stdin.read()
+    elif query.startswith("@"):
+        query = Path(query[1:]).read_text()
+    import pyoxigraph as ox
+
+    with _user_errors(), _store(read_only=True) as store:
+        result = store.query(query)
+        if isinstance(result, ox.QueryBoolean):
+            out.print(json.dumps(bool(result)) if as_json else str(bool(result)).lower())
+            return
+        if isinstance(result, ox.QueryTriples):
+            sys.stdout.buffer.write(ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
+            return
+        names = [var.value for var in result.variables]
+        rows = [[row[n] for n in names] for row in result]
+    if as_json:
+        print(
+            json.dumps(
+                [{n: _term_json(t) for n, t in zip(names, row, strict=True)} for row in rows], indent=1
+            )
+        )
+        return
+    table = Table(*names)
+    for row in rows:
+        table.add_row(*("" if t is None else t.value for t in row))
+    out.print(table)
+    err.print(f"{len(rows)} rows")
+
+
+def _term_json(term) -> str | None:
+    return None if term is None else term.value
+
+
+@app.command()
+def lineage(
+    name: Annotated[
+        str, typer.Argument(help="A dataset or column: qualified name (db.schema.table[.col]) or IRI.")
+    ],
+    direction: Annotated[str, typer.Option(help="upstream, downstream or both.")] = "both",
+    depth: Annotated[int | None, typer.Option(help="How many hops (default: all).", min=1)] = None,
+    level: Annotated[str | None, typer.Option(help="dataset or column (default: the level of NAME).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Trace lineage from a dataset or column: each reached node with its distance and a path."""
+    from graph.lineage import is_column, starts_at_level, trace
+    from graph.resolve import resolve
+    from graph.store import Direction, Level
+
+    with _user_errors(), _store(read_only=True) as store:
+        way = _choice(Direction, direction, "--direction")
+        start = resolve(store, name)
+        at = (
+            _choice(Level, level, "--level")
+            if level
+            else (Level.COLUMN if is_column(store, start) else Level.DATASET)
+        )
+        result = trace(store, starts_at_level(store, start, at), way, depth, at)
+        names = _display_names(store, {n.iri for n in result.nodes} | {start})
+    if as_json:
+        print(json.dumps(_lineage_json(result, names), indent=1))
+        return
+    table = Table("distance", "direction", "name", "path")
+    for node in result.nodes:
+        arrow = " <- " if node.direction.value == "upstream" else " -> "
+        table.add_row(
+            str(node.distance),
+            node.direction.value if node.distance else "start",
+            names[node.iri],
+            arrow.join(names[p] for p in node.path) if node.distance else "",
+        )
+    out.print(table)
+    err.print(
+        f"{len(result.nodes) - len(result.starts)} nodes, {len(result.edges)} edges"
+        + (" (truncated: more lineage exists; narrow --depth)" if result.truncated else "")
+    )
+
+
+def _choice(enum, value: str, option: str):
+    try:
+        return enum(value.lower())
+    except ValueError:
+        raise ValueError(
+            f"{option} must be one of {', '.join(m.value for m in enum)}, not {value!r}"
+        ) from None
+
+
+def _display_names(store, iris: set) -> dict:
+    from graph import vocab as v
+
+    names = {}
+    for iri in iris:
+        found = next(store.quads(iri, v.DCTERMS.identifier, None), None)
+        names[iri] = found.object.value if found is not None else iri.value
+    return names
+
+
+def _lineage_json(result, names: dict) -> dict:
+    return {
+        "starts": [s.value for s in result.starts],
+        "direction": result.direction.value,
+        "depth": result.depth,
+        "level": result.level.value,
+        "truncated": result.truncated,
+        "nodes": [
+            {
+                "iri": n.iri.value,
+                "name": names[n.iri],
+                "distance": n.distance,
+                "direction": n.direction.value,
+                "path": [p.value for p in n.path],
+            }
+            for n in result.nodes
+        ],
+        "edges": [
+            {"upstream": e.upstream.value, "downstream": e.downstream.value, "kind": _term_json(e.kind)}
+            for e in result.edges
+        ],
+    }
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Triples, named graphs and entity counts."""
+    from graph import vocab as v
+
+    with _user_errors(), _store(read_only=True) as store:
+        graphs = {g.value: store.count(g) for g in store.named_graphs()}
+        classes = store.class_counts()
+    entities = {
+        "datasets": classes.get(v.DCAT.Dataset.value, 0),
+        "columns": classes.get(v.CSVW.Column.value, 0),
+        "dataset lineage edges": classes.get(v.DATASET_LINEAGE.value, 0),
+        "column lineage edges": classes.get(v.COLUMN_LINEAGE.value, 0),
+        "owners": classes.get(v.PROV.Agent.value, 0),
+        "glossary concepts": classes.get(v.SKOS.Concept.value, 0),
+        "policies": classes.get(v.ODRL.Policy.value, 0),
+        "changes": classes.get(v.CHANGE.value, 0),
+    }
+    if as_json:
+        print(json.dumps({"triples": sum(graphs.values()), "graphs": graphs, "entities": entities}, indent=1))
+        return
+    out.print(f"store: {state.settings.store}  triples: {sum(graphs.values())}  named graphs: {len(graphs)}")
+    table = Table("entity", "count")
+    for label, count in entities.items():
+        table.add_row(label, str(count))
+    out.print(table)
+    graph_table = Table("named graph", "triples")
+    for graph, count in sorted(graphs.items()):
+        graph_table.add_row(graph, str(count))
+    out.print(graph_table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (DATAGRAPH_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (DATAGRAPH_PORT).")] = None,
+) -> None:
+    """Serve the graph over HTTP (/healthz, /stats and a page of graph statistics at /)."""
+    from api.app import create_app
+    from api.app import serve as run_server
+    from api.wiring import build_writer
+
+    with _user_errors(), _store() as store:
+        run_server(
+            create_app(store, build_writer(state.settings, store)),
+            host or state.settings.host,
+            port or state.settings.port,
+        )
+
+
+@app.command()
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load the sample catalog and stop.")] = False,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Load the bundled sample retail catalog into the store, then serve it."""
+    from api.app import create_app
+    from api.app import serve as run_server
+    from api.demo import load_demo, next_steps
+    from api.wiring import build_writer
+
+    host, port = host or state.settings.host, port or state.settings.port
+    with _user_errors(), _store() as store:
+        writer = build_writer(state.settings, store)
+        _load_ontology(writer)
+        result = load_demo(writer)
+        out.print(
+            f"sample catalog loaded into {state.settings.store}: +{result.added} -{result.removed} triples "
+            f"({store.count()} in the store)"
+        )
+        out.print(next_steps(f"http://{host}:{port}"))
+        if not no_serve:
+            run_server(create_app(store, writer), host, port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
