@@ -311,6 +311,11 @@ class DatasetLineage:
         node = iris.lineage(self.downstream, self.upstream)
         yield from _lineage_triples(v.DATASET_LINEAGE, node, self.downstream, self.upstream, self.job)
 
+    @classmethod
+    def from_rdf(cls, node: NamedNode, d: Description) -> DatasetLineage:
+        downstream, upstream = _lineage_ends(node, d)
+        return cls(downstream=downstream, upstream=upstream, job=d.value(node, v.PROV.hadActivity))
+
 
 @dataclass(frozen=True)
 class ColumnLineage:
@@ -338,19 +343,7 @@ class ColumnLineage:
 
     @classmethod
     def from_rdf(cls, node: NamedNode, d: Description) -> ColumnLineage:
-        upstream = d.value(node, v.PROV.entity)
-        if upstream is None:
-            raise ValueError(f"{node.value} has no prov:entity: not a lineage node written by datagraph")
-        downstream = next(
-            (
-                NamedNode(s)
-                for s in d.subjects()
-                if node in d.objects(NamedNode(s), v.PROV.qualifiedDerivation)
-            ),
-            None,
-        )
-        if downstream is None:
-            raise ValueError(f"no column points at lineage node {node.value} with prov:qualifiedDerivation")
+        downstream, upstream = _lineage_ends(node, d)
         kinds = {iri.value: name for name, iri in v.TRANSFORMATION_KINDS.items()}
         kind = d.value(node, v.TRANSFORMATION)
         return cls(
@@ -360,6 +353,20 @@ class ColumnLineage:
             expression=d.text(node, v.EXPRESSION),
             job=d.value(node, v.PROV.hadActivity),
         )
+
+
+def _lineage_ends(node: NamedNode, d: Description) -> tuple[NamedNode, NamedNode]:
+    """The (downstream, upstream) ends of a qualified-derivation node."""
+    upstream = d.value(node, v.PROV.entity)
+    if upstream is None:
+        raise ValueError(f"{node.value} has no prov:entity: not a lineage node written by datagraph")
+    downstream = next(
+        (NamedNode(s) for s in d.subjects() if node in d.objects(NamedNode(s), v.PROV.qualifiedDerivation)),
+        None,
+    )
+    if downstream is None:
+        raise ValueError(f"nothing points at lineage node {node.value} with prov:qualifiedDerivation")
+    return downstream, upstream
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from graph.records import (
     ColumnLineage,
     Concept,
     Dataset,
+    DatasetLineage,
     Description,
     Owner,
     Ownership,
@@ -66,6 +67,12 @@ def test_column_lineage_round_trip(iris):
     node = iris.lineage(down, up)
     assert ColumnLineage.from_rdf(node, d) == lineage
     assert (down, v.PROV.wasDerivedFrom, up) in set(lineage.to_triples(iris))
+
+
+def test_dataset_lineage_round_trip(iris):
+    lineage = DatasetLineage(iris.dataset("pg", "mart", "dim"), CUSTOMERS.iri(iris), iris.job("dbt", "dim"))
+    node = iris.lineage(lineage.downstream, lineage.upstream)
+    assert DatasetLineage.from_rdf(node, Description(lineage.to_triples(iris))) == lineage
 
 
 def test_unknown_transformation_kind_is_refused(iris):
