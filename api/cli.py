@@ -296,31 +296,20 @@ def _lineage_json(result, names: dict) -> dict:
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Triples, named graphs and entity counts."""
-    from graph import vocab as v
+    from api.stats import graph_stats
 
     with _user_errors(), _store(read_only=True) as store:
-        graphs = {g.value: store.count(g) for g in store.named_graphs()}
-        classes = store.class_counts()
-    entities = {
-        "datasets": classes.get(v.DCAT.Dataset.value, 0),
-        "columns": classes.get(v.CSVW.Column.value, 0),
-        "dataset lineage edges": classes.get(v.DATASET_LINEAGE.value, 0),
-        "column lineage edges": classes.get(v.COLUMN_LINEAGE.value, 0),
-        "owners": classes.get(v.PROV.Agent.value, 0),
-        "glossary concepts": classes.get(v.SKOS.Concept.value, 0),
-        "policies": classes.get(v.ODRL.Policy.value, 0),
-        "changes": classes.get(v.CHANGE.value, 0),
-    }
+        stats = graph_stats(store)
     if as_json:
-        print(json.dumps({"triples": sum(graphs.values()), "graphs": graphs, "entities": entities}, indent=1))
+        print(stats.model_dump_json(indent=1))
         return
-    out.print(f"store: {state.settings.store}  triples: {sum(graphs.values())}  named graphs: {len(graphs)}")
+    out.print(f"store: {state.settings.store}  triples: {stats.triples}  named graphs: {len(stats.graphs)}")
     table = Table("entity", "count")
-    for label, count in entities.items():
-        table.add_row(label, str(count))
+    for label, count in stats.entities.model_dump().items():
+        table.add_row(label.replace("_", " "), str(count))
     out.print(table)
     graph_table = Table("named graph", "triples")
-    for graph, count in sorted(graphs.items()):
+    for graph, count in sorted(stats.graphs.items()):
         graph_table.add_row(graph, str(count))
     out.print(graph_table)
 

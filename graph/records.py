@@ -338,6 +338,7 @@ class ColumnLineage:
         yield from _lineage_triples(v.COLUMN_LINEAGE, node, self.downstream, self.upstream, self.job)
         if self.kind is not None:
             yield (node, v.TRANSFORMATION, v.TRANSFORMATION_KINDS[self.kind])
+            yield (self.downstream, v.KIND_PREDICATES[self.kind], self.upstream)
         if self.expression:
             yield (node, v.EXPRESSION, _lit(self.expression))
 

@@ -95,6 +95,10 @@ class GraphStore(ABC):
     def contains(self, quad: Quad) -> bool:
         return next(self.quads(quad.subject, quad.predicate, quad.object, quad.graph_name), None) is not None
 
+    def existing(self, quads: Iterable[Quad]) -> set[Quad]:
+        """Those of `quads` the store holds. A remote store overrides this to ask in one round trip."""
+        return {q for q in quads if self.contains(q)}
+
     @abstractmethod
     def named_graphs(self) -> list[NamedNode]:
         """The named graphs that hold at least one quad."""

@@ -139,6 +139,22 @@ TRANSFORMATION_KINDS: dict[str, NamedNode] = {
     "conditional": CONDITIONAL,
 }
 
+# Each kind also has a sub-property of prov:wasDerivedFrom (as PROV has
+# prov:wasQuotedFrom): `down dg:hashedFrom up` states edge and kind in one
+# triple, so a traversal reads the kind with the edge instead of looking it up.
+KIND_PREDICATES: dict[str, NamedNode] = {
+    "copy": DG.copiedFrom,
+    "expression": DG.computedFrom,
+    "aggregation": DG.aggregatedFrom,
+    "hash": DG.hashedFrom,
+    "filter": DG.filteredBy,
+    "join_key": DG.joinedOn,
+    "group_by": DG.groupedBy,
+    "sort": DG.sortedBy,
+    "window": DG.windowedBy,
+    "conditional": DG.conditionedOn,
+}
+
 DATASET_KINDS: dict[str, NamedNode] = {
     "table": TABLE,
     "view": VIEW,
@@ -149,4 +165,6 @@ DATASET_KINDS: dict[str, NamedNode] = {
 
 def dg_terms() -> set[str]:
     """Every `dg:` IRI this module names (the ontology must declare each)."""
-    return {v.value for v in globals().values() if isinstance(v, NamedNode) and v.value.startswith(DG.iri)}
+    named = [v for v in globals().values() if isinstance(v, NamedNode)]
+    named += [*KIND_PREDICATES.values(), *TRANSFORMATION_KINDS.values(), *DATASET_KINDS.values()]
+    return {v.value for v in named if v.value.startswith(DG.iri)}

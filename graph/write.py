@@ -112,14 +112,16 @@ class GraphWriter:
         removes: dict[Quad, None] = {}
         replaced = changeset.replaced_graphs
         new_content: dict[NamedNode, dict[Quad, None]] = {g: {} for g in replaced}
+        plain_adds = []
         for q in self.store.canonical(changeset.adds):
             if q.graph_name in replaced:
                 new_content[q.graph_name][q] = None
-            elif not self.store.contains(q):
-                adds[q] = None
-        for q in self.store.canonical(changeset.removes):
-            if q not in adds and self.store.contains(q):
-                removes[q] = None
+            else:
+                plain_adds.append(q)
+        removals = self.store.canonical(changeset.removes)
+        present = self.store.existing([*plain_adds, *removals])
+        adds.update(dict.fromkeys(q for q in plain_adds if q not in present))
+        removes.update(dict.fromkeys(q for q in removals if q in present and q not in adds))
         for graph, content in new_content.items():
             current = set(self.store.quads(graph=graph))
             removes.update(dict.fromkeys(sorted(current - content.keys(), key=str)))

@@ -56,6 +56,7 @@ _XSD_NORMALIZED = tuple(
         "dayTimeDuration",
     )
 )
+_KINDS = {v.KIND_PREDICATES[name]: kind for name, kind in v.TRANSFORMATION_KINDS.items()}
 _DIRECTIONS = {"u": Direction.UPSTREAM, "d": Direction.DOWNSTREAM}
 
 
@@ -70,6 +71,22 @@ def _data_block(quads: Iterable[Quad]) -> str:
 # bulk loader costs ~7. Larger additions take the bulk path, made all-or-nothing
 # by an intent file (see _bulk_add).
 BULK_THRESHOLD = 100_000
+
+
+def hops_from_rows(rows: Iterable[Sequence], limit: int) -> tuple[list[Hop], bool]:
+    """Hops from the rows of queries.lineage (near, far, edge, dir, lvl): an edge stated by
+    prov:wasDerivedFrom and by a kind's sub-property comes twice, and keeps the kind."""
+    hops: dict[tuple, Hop] = {}
+    count = 0
+    for near, far, edge, way, level in rows:
+        count += 1
+        key = (near, far, way.value, level)
+        kind = _KINDS.get(edge)
+        if kind is not None or key not in hops:
+            hops[key] = Hop(
+                near, far, _DIRECTIONS[way.value], kind, int(level.value) if level is not None else None
+            )
+    return list(hops.values())[:limit], len(hops) > limit or count > 2 * limit + 1
 
 
 class OxigraphStore(GraphStore):
@@ -210,20 +227,7 @@ class OxigraphStore(GraphStore):
             depth=depth,
             limit=limit,
         )
-        hops = []
-        for row in self._store.query(text, use_default_graph_as_union=True):
-            level = row["lvl"]
-            hops.append(
-                Hop(
-                    near=row["near"],
-                    far=row["far"],
-                    direction=_DIRECTIONS[row["dir"].value],
-                    kind=row["kind"],
-                    level=int(level.value) if level is not None else None,
-                )
-            )
-        truncated = len(hops) > limit
-        return hops[:limit], truncated
+        return hops_from_rows(self._store.query(text, use_default_graph_as_union=True), limit)
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
         try:

@@ -1,0 +1,179 @@
+"""The HTTP server: /healthz, /stats (JSON graph statistics) and a statistics page at /.
+
+`create_app` builds the app around a store it is given; nothing is global, so
+tests and the CLI each serve the store they opened.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from api.stats import GraphStats, graph_stats
+from graph import vocab as v
+from graph.store import GraphStore
+from graph.write import GraphWriter
+
+# Bounds the work of choosing the page's lineage example on a large graph.
+_EXAMPLE_SCAN = 2_000
+
+
+class Health(BaseModel):
+    status: str = Field(description="'ok' when the store answers.")
+    store: str = Field(description="The store backend, e.g. 'oxigraph' or 'neo4j'.")
+    triples: int = Field(description="Triples in all named graphs.")
+
+
+def create_app(store: GraphStore, writer: GraphWriter | None = None) -> FastAPI:
+    """The app serving `store`; `writer` is kept for the endpoints that write (absent: read-only)."""
+    # The bundled Swagger and ReDoc pages load their scripts from a CDN, which offline users cannot reach;
+    # the OpenAPI document itself stays at /openapi.json.
+    app = FastAPI(
+        title="datagraph",
+        description="The knowledge graph of your data catalog: datasets, lineage, owners, glossary, policies.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.state.writer = writer
+
+    @app.get("/healthz")
+    def healthz() -> Health:
+        return Health(status="ok", store=store.capabilities.name, triples=store.count())
+
+    @app.get("/stats")
+    def stats() -> GraphStats:
+        return graph_stats(store)
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> str:
+        return render_index(graph_stats(store), _lineage_example(store))
+
+    return app
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Serve `app` until interrupted."""
+    uvicorn.run(app, host=host, port=port)
+
+
+def _lineage_example(store: GraphStore) -> str | None:
+    """The derived dataset with the most inputs (then the most columns): the most telling lineage to trace."""
+    inputs: Counter = Counter()
+    for i, node in enumerate(store.quads(None, v.RDF.type, v.DATASET_LINEAGE)):
+        if i >= _EXAMPLE_SCAN:
+            break
+        for q in store.quads(None, v.PROV.qualifiedDerivation, node.subject):
+            inputs[q.subject] += 1
+    if not inputs:
+        return None
+    best = max(
+        inputs,
+        key=lambda d: (inputs[d], sum(1 for _ in store.quads(d, v.HAS_COLUMN, None)), d.value),
+    )
+    name = next(store.quads(best, v.DCTERMS.identifier, None), None)
+    return name.object.value if name is not None else best.value
+
+
+_PAGE_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2330;
+       background: #f6f7f9; }
+header { background: #1d2330; color: #fff; padding: 1.2rem 2rem; }
+header h1 { margin: 0; font-size: 1.5rem; }
+header p { margin: .3rem 0 0; color: #b8c0cf; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
+h2 { font-size: 1.1rem; margin-top: 2rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .8rem; }
+.card { background: #fff; border: 1px solid #dde1e8; border-radius: 6px; padding: .8rem 1rem; }
+.card .n { font-size: 1.6rem; font-weight: 600; }
+.card .label { color: #5a6378; font-size: .85rem; }
+table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #dde1e8; }
+th, td { text-align: left; padding: .45rem .8rem; border-bottom: 1px solid #eceef2; font-size: .9rem; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .85rem; }
+pre { background: #fff; border: 1px solid #dde1e8; border-radius: 6px; padding: .7rem 1rem; margin: .3rem 0 0;
+      overflow-x: auto; }
+li { margin-bottom: .9rem; }
+a { color: #2455c3; }
+"""
+
+_ENTITY_LABELS = {
+    "datasets": "datasets",
+    "columns": "columns",
+    "dataset_lineage_edges": "dataset lineage edges",
+    "column_lineage_edges": "column lineage edges",
+    "owners": "owners",
+    "concepts": "glossary concepts",
+    "policies": "policies",
+    "changes": "committed changes",
+}
+
+
+def _try_next(example: str | None) -> list[tuple[str, str]]:
+    dataset = example or "db.schema.table"
+    return [
+        (
+            "Trace where a dataset's data comes from, hop by hop",
+            f"datagraph lineage {dataset} --direction upstream",
+        ),
+        (
+            "The same at column level, with the transformation of each edge",
+            f"datagraph lineage {dataset} --direction upstream --level column --json",
+        ),
+        (
+            "Find every column classified as personal data",
+            "datagraph sparql 'SELECT ?column ?category WHERE { ?column dpv:hasPersonalData ?category }'",
+        ),
+        ("Export the whole graph as Turtle", "datagraph export --format turtle -o catalog.ttl"),
+        ("Entity and named-graph counts on the command line", "datagraph stats"),
+    ]
+
+
+def render_index(stats: GraphStats, lineage_example: str | None = None) -> str:
+    """The statistics page: self-contained HTML, no scripts, styles or fonts from elsewhere."""
+    e = html.escape
+    cards = "".join(
+        f'<div class="card"><div class="n">{getattr(stats.entities, key):,}</div>'
+        f'<div class="label">{e(label)}</div></div>'
+        for key, label in _ENTITY_LABELS.items()
+    )
+    graph_rows = (
+        "".join(
+            f'<tr><td><code>{e(graph)}</code></td><td class="n">{n:,}</td></tr>'
+            for graph, n in sorted(stats.graphs.items())
+        )
+        or '<tr><td colspan="2">The store is empty: run <code>datagraph demo</code> or import a file.</td></tr>'
+    )
+    steps = "".join(
+        f"<li>{e(why)}<pre>{e(command)}</pre></li>" for why, command in _try_next(lineage_example)
+    )
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>datagraph</title>
+<style>{_PAGE_CSS}</style>
+</head>
+<body>
+<header>
+<h1>datagraph</h1>
+<p>{e(stats.store)} store &middot; {stats.triples:,} triples in {len(stats.graphs):,} named graphs</p>
+</header>
+<main>
+<h2>What the graph holds</h2>
+<div class="cards">{cards}</div>
+<h2>Named graphs</h2>
+<table><thead><tr><th>graph</th><th>triples</th></tr></thead><tbody>{graph_rows}</tbody></table>
+<h2>What to try next</h2>
+<ul>{steps}</ul>
+<p>The same numbers as JSON: <a href="/stats">/stats</a>; liveness: <a href="/healthz">/healthz</a>.</p>
+</main>
+</body>
+</html>
+"""

@@ -1,0 +1,126 @@
+"""The HTTP server as a client meets it: a real uvicorn server on a free local port, over a real store."""
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from api.demo import load_demo
+from api.sample.retail import SOURCE, retail_catalog, sample_changeset
+from graph.iris import IriMinter
+from graph.stores.oxigraph.store import OxigraphStore
+from graph.write import GraphWriter
+
+
+@contextmanager
+def running(app) -> Iterator[str]:
+    """Serve `app` on a free 127.0.0.1 port in a background thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))  # the port is ours from here on: no race with other processes
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Iterator[tuple[str, OxigraphStore]]:
+    iris = IriMinter()
+    store = OxigraphStore(tmp_path_factory.mktemp("app") / "store")
+    writer = GraphWriter(store, iris)
+    load_demo(writer)
+    try:
+        with running(create_app(store, writer)) as url:
+            yield url, store
+    finally:
+        store.close()
+
+
+def test_healthz(demo):
+    url, store = demo
+    response = httpx.get(f"{url}/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {"status": "ok", "store": "oxigraph", "triples": store.count()}
+    assert body["triples"] > 3000
+
+
+def test_stats_count_what_the_sample_holds(demo):
+    url, _store = demo
+    iris = IriMinter()
+    catalog = retail_catalog(iris)
+    stats = httpx.get(f"{url}/stats").json()
+    entities = stats["entities"]
+    assert entities["datasets"] == len(catalog.datasets)
+    assert entities["columns"] == sum(len(d.columns) for d in catalog.datasets)
+    assert entities["dataset_lineage_edges"] == len(catalog.dataset_lineage)
+    assert entities["column_lineage_edges"] == len(catalog.column_lineage)
+    assert entities["concepts"] == len(catalog.concepts)
+    assert entities["policies"] == len(catalog.policies) == 1
+    owners = {o.owner for d in catalog.datasets for o in d.owners}
+    assert entities["owners"] == len(owners)
+    assert entities["changes"] == 1
+    graphs = stats["graphs"]
+    assert graphs[iris.source_graph(SOURCE).value] == len(set(sample_changeset(iris).adds))
+    assert graphs[iris.audit_graph().value] > 0
+    assert stats["triples"] == sum(graphs.values())
+    assert stats["store"] == "oxigraph"
+
+
+def test_index_page_shows_the_statistics_and_what_to_try(demo):
+    url, store = demo
+    response = httpx.get(f"{url}/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    catalog = retail_catalog(IriMinter())
+    columns = sum(len(d.columns) for d in catalog.datasets)
+    assert f'<div class="n">{columns:,}</div>' in page
+    assert f"{store.count():,} triples" in page
+    assert "datagraph lineage retail.marts.fct_orders --direction upstream" in page
+    assert "datagraph export" in page and "datagraph sparql" in page
+    assert 'href="/stats"' in page and 'href="/healthz"' in page
+
+
+def test_index_page_is_self_contained(demo):
+    url, _store = demo
+    page = httpx.get(f"{url}/").text
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.IGNORECASE)
+    assert not re.search(r"@import|url\(", page, re.IGNORECASE)
+
+
+def test_the_cdn_backed_api_docs_are_not_served(demo):
+    url, _store = demo
+    assert httpx.get(f"{url}/docs").status_code == 404
+    assert httpx.get(f"{url}/openapi.json").json()["paths"].keys() >= {"/healthz", "/stats", "/"}
+
+
+def test_an_empty_store_is_served_too():
+    store = OxigraphStore()
+    with running(create_app(store)) as url:
+        assert httpx.get(f"{url}/healthz").json()["triples"] == 0
+        stats = httpx.get(f"{url}/stats").json()
+        assert stats["graphs"] == {} and stats["entities"]["datasets"] == 0
+        page = httpx.get(f"{url}/").text
+        assert "The store is empty" in page
+        assert "datagraph lineage db.schema.table" in page
