@@ -234,17 +234,24 @@ def lineage(
     if as_json:
         print(json.dumps(_lineage_json(result, names), indent=1))
         return
-    table = Table("distance", "direction", "name", "path")
+    kinds = {(e.upstream, e.downstream): e.kind for e in result.edges}
+    table = Table("dist", "direction", "name", "via", "from" if way is not Direction.UPSTREAM else "feeds")
     for node in result.nodes:
-        arrow = " <- " if node.direction.value == "upstream" else " -> "
+        upstream = node.direction.value == "upstream"
+        last = None
+        if node.distance:
+            near = node.path[-2]
+            last = kinds.get((node.iri, near) if upstream else (near, node.iri))
         table.add_row(
             str(node.distance),
             node.direction.value if node.distance else "start",
             names[node.iri],
-            arrow.join(names[p] for p in node.path) if node.distance else "",
+            last.value.rsplit("#", 1)[-1].lower() if last is not None else "",
+            names[node.path[-2]] if node.distance else "",
         )
     out.print(table)
     err.print(
+        "(the full path of each node: --json)\n"
         f"{len(result.nodes) - len(result.starts)} nodes, {len(result.edges)} edges"
         + (" (truncated: more lineage exists; narrow --depth)" if result.truncated else "")
     )

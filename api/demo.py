@@ -25,7 +25,8 @@ The sample retail warehouse is in the graph: raw -> staging -> marts on postgres
 Open {base}/ for the graph's statistics;
      {base}/healthz and {base}/stats answer in JSON.
 
-Then, in another terminal (the server holds the store; these commands read it alongside):
+Then, in another terminal (the server holds the store; these commands read it alongside;
+`source .venv/bin/activate` first, or call .venv/bin/datagraph):
 
   # where the orders fact table comes from, hop by hop
   datagraph lineage {UPSTREAM_EXAMPLE} --direction upstream
