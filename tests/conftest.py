@@ -33,10 +33,11 @@ def _oxigraph(tmp_path: Path) -> GraphStore:
     return OxigraphStore(tmp_path / "store")
 
 
-def _neo4j(tmp_path: Path) -> GraphStore:
+def neo4j_from_env(reason: str = "Neo4j store tests need a server: set NEO4J_URI (docker compose up neo4j)"):
+    """An emptied Neo4jStore on the server NEO4J_URI names (NEO4J_USER, NEO4J_PASSWORD), or a skip."""
     uri = os.environ.get("NEO4J_URI")
     if not uri:
-        pytest.skip("Neo4j store tests need a server: set NEO4J_URI (docker compose up neo4j)")
+        pytest.skip(reason)
     from graph.stores.neo4j.store import Neo4jStore
 
     store = Neo4jStore(
@@ -47,6 +48,10 @@ def _neo4j(tmp_path: Path) -> GraphStore:
     )
     store.clear()
     return store
+
+
+def _neo4j(tmp_path: Path) -> GraphStore:
+    return neo4j_from_env()
 
 
 STORES = {"oxigraph": _oxigraph, "neo4j": _neo4j}

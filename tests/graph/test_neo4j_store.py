@@ -1,6 +1,5 @@
 """The Neo4j store: clear, fast connection errors here; atomicity, lineage and read-only Cypher on a live server."""
 
-import os
 import socket
 import time
 
@@ -13,6 +12,7 @@ from graph.store import Direction, StoreError, StoreUnavailable
 from graph.stores.neo4j import queries
 from graph.stores.neo4j.store import Neo4jStore
 from graph.stores.oxigraph.store import OxigraphStore
+from tests.conftest import neo4j_from_env
 
 EX = "http://example.org/"
 G1, G2 = NamedNode(EX + "graph/1"), NamedNode(EX + "graph/2")
@@ -55,16 +55,7 @@ def test_a_uri_the_driver_cannot_use_is_a_store_error():
 
 @pytest.fixture
 def live():
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip("needs a Neo4j server: set NEO4J_URI")
-    store = Neo4jStore(
-        uri,
-        user=os.environ.get("NEO4J_USER", "neo4j"),
-        password=os.environ.get("NEO4J_PASSWORD", "neo4j"),
-        database=os.environ.get("NEO4J_DATABASE", "neo4j"),
-    )
-    store.clear()
+    store = neo4j_from_env("needs a Neo4j server: set NEO4J_URI")
     yield store
     store.clear()
     store.close()
