@@ -131,3 +131,16 @@ def test_a_store_held_by_another_process_is_reported_plainly(tmp_path):
         holder.kill()
         holder.wait()
         time.sleep(0.1)
+
+
+def test_an_nquads_export_restores_every_named_graph(demo_store, tmp_path):
+    dump = tmp_path / "dump.nq"
+    assert run(demo_store, "export", "--output", str(dump)).returncode == 0
+    restored = tmp_path / "restored"
+    done = run(restored, "import", str(dump))
+    assert done.returncode == 0, done.stderr
+    before = json.loads(run(demo_store, "stats", "--json").stdout)["graphs"]
+    after = json.loads(run(restored, "stats", "--json").stdout)["graphs"]
+    audit = "http://datagraph.localhost/id/graph/audit"
+    assert {g: n for g, n in after.items() if g != audit} == {g: n for g, n in before.items() if g != audit}
+    assert after[audit] > before[audit]  # the import itself is audited too
