@@ -321,6 +321,40 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     out.print(graph_table)
 
 
+load_app = typer.Typer(help="Bring metadata in from a source; prints a report; exits 1 when anything failed.")
+app.add_typer(load_app, name="load")
+
+
+@load_app.command("rdf")
+def load_rdf(
+    path: Annotated[Path, typer.Argument(help="An RDF/OWL file, or a folder of them.")],
+    graph: Annotated[
+        str | None, typer.Option(help="One named graph for everything (default: one per file).")
+    ] = None,
+    rdf_format: Annotated[
+        str | None, typer.Option("--format", help="The files' format, if not by extension.")
+    ] = None,
+) -> None:
+    """Load RDF or OWL files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML). owl:imports are not fetched."""
+    from rich.progress import Progress
+
+    from api.wiring import build_writer
+    from loaders.rdf.config import RdfLoaderConfig
+    from loaders.rdf.source import RdfSource
+
+    source = RdfSource(RdfLoaderConfig(path=path, graph=graph, format=rdf_format))
+    with _user_errors(), _store() as store, Progress(console=err, transient=True) as progress:
+        task = progress.add_task("loading", total=len(source.files()) if path.exists() else 0)
+
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=f"loading {Path(name).name}")
+
+        report = source.load(build_writer(state.settings, store), progress=step)
+    out.print(report.summary(), highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (DATAGRAPH_HOST).")] = None,

@@ -118,16 +118,18 @@ def import_file(
     iris: IriMinter,
     *,
     graph: NamedNode | None = None,
+    default_graph: NamedNode | None = None,
     rdf_format: str | None = None,
     actor: str = "datagraph import",
 ) -> FileImport:
     """A ChangeSet that makes the file's content the content of its named graph(s).
 
-    Triples go into `graph` (default: the file's own source graph). Quads that
-    name a graph in the file (N-Quads, TriG) keep that graph unless `graph` is given.
+    Everything goes into `graph` when it is given. Otherwise quads that name a
+    graph in the file (N-Quads, TriG) keep it, and triples go into `default_graph`
+    (by default the file's own source graph, named after the file).
     """
     quads = read_quads(path, format_of(path, rdf_format))
-    default = graph or iris.source_graph(f"file:{path.name}")
+    default = graph or default_graph or iris.source_graph(f"file:{path.name}")
     by_graph: dict[NamedNode, list[Quad]] = {}
     for q in quads:
         target = default if graph is not None or isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name

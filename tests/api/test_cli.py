@@ -144,3 +144,14 @@ def test_an_nquads_export_restores_every_named_graph(demo_store, tmp_path):
     audit = "http://datagraph.localhost/id/graph/audit"
     assert {g: n for g, n in after.items() if g != audit} == {g: n for g, n in before.items() if g != audit}
     assert after[audit] > before[audit]  # the import itself is audited too
+
+
+def test_load_rdf_reports_each_file_and_fails_when_one_fails(tmp_path):
+    folder = tmp_path / "rdf"
+    folder.mkdir()
+    (folder / "ok.ttl").write_text("<http://ex/a> <http://ex/p> 1 .\n")
+    (folder / "broken.jsonld").write_text('{"@id": "http://ex/b", ')
+    done = run(tmp_path / "s", "load", "rdf", str(folder))
+    assert done.returncode == 1
+    assert "1 read, +1 -0 triples" in done.stdout
+    assert "failed:" in done.stdout and "broken.jsonld" in done.stdout
