@@ -153,13 +153,7 @@ class RdflibLineage:
     def lineage_hops(
         self, starts: Sequence[NamedNode], direction: Direction, depth: int | None, limit: int
     ) -> tuple[list[Hop], bool]:
-        text = queries.lineage(
-            starts,
-            upstream=direction in (Direction.UPSTREAM, Direction.BOTH),
-            downstream=direction in (Direction.DOWNSTREAM, Direction.BOTH),
-            depth=depth,
-            limit=limit,
-        )
+        text = queries.lineage(starts, direction, depth, limit)
         rows = (
             (
                 NamedNode(str(row["near"])),

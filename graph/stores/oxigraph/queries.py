@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pyoxigraph import NamedNode
 
 from graph import vocab as v
+from graph.store import Direction
 
 DERIVED = f"<{v.PROV.wasDerivedFrom.value}>"
 # prov:wasDerivedFrom and its kind-specific sub-properties (dg:hashedFrom, ...).
@@ -40,15 +41,13 @@ def _branches(values: str, upstream: bool, depth: int | None, tag: str) -> list[
     return branches
 
 
-def lineage(
-    starts: Sequence[NamedNode], upstream: bool, downstream: bool, depth: int | None, limit: int
-) -> str:
+def lineage(starts: Sequence[NamedNode], direction: Direction, depth: int | None, limit: int) -> str:
     """Lineage edges reachable from `starts`: ?near ?far ?edge ?dir ("u"/"d") ?lvl (bound when unrolled)."""
     values = " ".join(str(s) for s in starts)
     branches = []
-    if upstream:
+    if direction in (Direction.UPSTREAM, Direction.BOTH):
         branches += _branches(values, True, depth, '"u"')
-    if downstream:
+    if direction in (Direction.DOWNSTREAM, Direction.BOTH):
         branches += _branches(values, False, depth, '"d"')
     return f"SELECT ?near ?far ?edge ?dir ?lvl WHERE {{ {' UNION '.join(branches)} }} LIMIT {2 * limit + 2}"  # up to two rows an edge
 

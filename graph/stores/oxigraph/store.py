@@ -220,13 +220,7 @@ class OxigraphStore(GraphStore):
     ) -> tuple[list[Hop], bool]:
         if not starts:
             return [], False
-        text = queries.lineage(
-            starts,
-            upstream=direction in (Direction.UPSTREAM, Direction.BOTH),
-            downstream=direction in (Direction.DOWNSTREAM, Direction.BOTH),
-            depth=depth,
-            limit=limit,
-        )
+        text = queries.lineage(starts, direction, depth, limit)
         return hops_from_rows(self._store.query(text, use_default_graph_as_union=True), limit)
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
