@@ -496,3 +496,58 @@ class Policy:
             description=d.text(iri, v.DCTERMS.description),
             rules=tuple(rule for _, rule in sorted(rules, key=lambda x: x[0])),
         )
+
+
+@dataclass(frozen=True)
+class Job:
+    """A recurring piece of work that reads and writes datasets (an Airflow task, a dbt model build, ...)."""
+
+    namespace: str
+    name: str
+    description: str | None = None
+    sql: str | None = None
+
+    def iri(self, iris: IriMinter) -> NamedNode:
+        return iris.job(self.namespace, self.name)
+
+    def to_triples(self, iris: IriMinter) -> Iterator[Triple]:
+        s = self.iri(iris)
+        yield (s, v.RDF.type, v.JOB)
+        yield (s, v.RDFS.label, _lit(self.name))
+        yield (s, v.DCTERMS.identifier, _lit(f"{self.namespace}.{self.name}"))
+        if self.description:
+            yield (s, v.DCTERMS.description, _lit(self.description))
+        if self.sql:
+            yield (s, v.SQL_TEXT, _lit(self.sql))
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution of a job: when it ran, how it ended, what it read and wrote."""
+
+    run_id: str
+    job: NamedNode
+    state: str | None = None  # START, RUNNING, COMPLETE, FAIL, ABORT, ...
+    started: str | None = None  # ISO 8601 date-time
+    ended: str | None = None
+    inputs: tuple[NamedNode, ...] = ()
+    outputs: tuple[NamedNode, ...] = ()
+
+    def iri(self, iris: IriMinter) -> NamedNode:
+        return iris.run(self.run_id)
+
+    def to_triples(self, iris: IriMinter) -> Iterator[Triple]:
+        s = self.iri(iris)
+        yield (s, v.RDF.type, v.RUN)
+        yield (s, v.RUN_OF, self.job)
+        yield (s, v.DCTERMS.identifier, _lit(self.run_id))
+        if self.state:
+            yield (s, v.RUN_STATE, _lit(self.state))
+        if self.started:
+            yield (s, v.PROV.startedAtTime, Literal(self.started, datatype=v.XSD.dateTime))
+        if self.ended:
+            yield (s, v.PROV.endedAtTime, Literal(self.ended, datatype=v.XSD.dateTime))
+        for dataset in self.inputs:
+            yield (s, v.PROV.used, dataset)
+        for dataset in self.outputs:
+            yield (dataset, v.PROV.wasGeneratedBy, s)

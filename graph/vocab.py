@@ -73,6 +73,9 @@ TABLE = DG.Table  # the dataset kinds, each rdfs:subClassOf dcat:Dataset
 VIEW = DG.View
 FILE = DG.File
 DBT_MODEL = DG.DbtModel
+DBT_SEED = DG.DbtSeed
+DBT_SNAPSHOT = DG.DbtSnapshot
+QUALITY_CHECK = DG.QualityCheck  # a data-quality test (a dbt test, ...) on a dataset or column
 DATASET_LINEAGE = DG.DatasetLineage  # rdfs:subClassOf prov:Derivation
 COLUMN_LINEAGE = DG.ColumnLineage  # rdfs:subClassOf prov:Derivation
 TRANSFORMATION_KIND = DG.TransformationKind
@@ -99,6 +102,21 @@ DATA_STEWARD = DG.dataSteward  # rdfs:subPropertyOf dg:owner
 EMAIL = DG.email
 HAS_TAG = DG.tag
 HAS_CONCEPT = DG.concept  # column/dataset -> skos:Concept it means
+REFERENCES = DG.references  # foreign-key column -> the column it references
+PRIMARY_KEY = DG.primaryKey  # xsd:boolean on a column that is (part of) the primary key
+DEFAULT_VALUE = DG.defaultValue  # the column default, as the source states it
+SQL_TEXT = DG.sqlText  # a view definition, a model's compiled SQL, a job's SQL
+META = DG.meta  # free-form metadata from the source, as a JSON string
+ROW_COUNT = DG.rowCount
+NULL_FRACTION = DG.nullFraction
+DISTINCT_COUNT = DG.distinctCount
+MIN_VALUE = DG.minValue
+MAX_VALUE = DG.maxValue
+SAMPLE_VALUE = DG.sampleValue  # personal data: written only when sampling is enabled
+PROFILED_AT = DG.profiledAt
+CHECKS = DG.checks  # dg:QualityCheck -> the dataset or column it tests
+CHECK_TYPE = DG.checkType  # e.g. "not_null", "unique", "relationships"
+CHECK_STATUS = DG.checkStatus  # the last result: "pass", "fail", "warn", "error", "skipped"
 RUN_OF = DG.runOf
 RUN_STATE = DG.runState
 ACTOR = DG.actor  # dg:Change -> who made it (literal)
@@ -160,6 +178,8 @@ DATASET_KINDS: dict[str, NamedNode] = {
     "view": VIEW,
     "file": FILE,
     "dbt_model": DBT_MODEL,
+    "dbt_seed": DBT_SEED,
+    "dbt_snapshot": DBT_SNAPSHOT,
 }
 
 
