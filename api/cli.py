@@ -336,15 +336,38 @@ def load_rdf(
     ] = None,
 ) -> None:
     """Load RDF or OWL files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML). owl:imports are not fetched."""
-    from rich.progress import Progress
-
-    from api.wiring import build_writer
     from loaders.rdf.config import RdfLoaderConfig
     from loaders.rdf.source import RdfSource
 
     source = RdfSource(RdfLoaderConfig(path=path, graph=graph, format=rdf_format))
+    _run_load(source, len(source.files()) if path.exists() else None)
+
+
+@load_app.command("files")
+def load_files(
+    path: Annotated[Path, typer.Argument(help="A CSV or Parquet file, or a folder of them.")],
+    profile: Annotated[bool, typer.Option(help="Count rows, nulls, distinct values; min and max.")] = True,
+    samples: Annotated[
+        bool, typer.Option(help="Store up to 5 sample values per column (personal data: off by default).")
+    ] = False,
+) -> None:
+    """Load CSV and Parquet files: inferred schema and, by default, a profile of each column."""
+    from loaders.files.config import FilesLoaderConfig
+    from loaders.files.source import FilesSource
+
+    source = FilesSource(FilesLoaderConfig(path=path, profile=profile, sample_values=samples))
+    _run_load(source, len(source.files()) if path.exists() else None)
+
+
+def _run_load(source, total: int | None) -> None:
+    """Run a loader with a progress bar over `total` items (None: unknown), print its report,
+    and exit 1 when anything failed."""
+    from rich.progress import Progress
+
+    from api.wiring import build_writer
+
     with _user_errors(), _store() as store, Progress(console=err, transient=True) as progress:
-        task = progress.add_task("loading", total=len(source.files()) if path.exists() else 0)
+        task = progress.add_task("loading", total=total)
 
         def step(name: str) -> None:
             progress.update(task, advance=1, description=f"loading {Path(name).name}")
