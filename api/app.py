@@ -41,6 +41,10 @@ def create_app(store: GraphStore, writer: GraphWriter | None = None) -> FastAPI:
     )
     app.state.store = store
     app.state.writer = writer
+    if writer is not None:
+        from loaders.openlineage.http import lineage_router
+
+        app.include_router(lineage_router(writer))  # POST /api/v1/lineage, for OpenLineage emitters
 
     @app.get("/healthz")
     def healthz() -> Health:

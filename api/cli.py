@@ -359,6 +359,28 @@ def load_files(
     _run_load(source, len(source.files()) if path.exists() else None)
 
 
+@load_app.command("openlineage")
+def load_openlineage(
+    path: Annotated[
+        Path, typer.Argument(help="A .json (event or list) or .ndjson file of RunEvents, or a folder.")
+    ],
+    partial: Annotated[
+        bool, typer.Option(help="Accept events missing core fields (eventTime, runId, ...), with warnings.")
+    ] = False,
+    schema_dir: Annotated[
+        Path | None, typer.Option(help="Validate against the OpenLineage JSON Schema in this folder.")
+    ] = None,
+) -> None:
+    """Load OpenLineage RunEvents: jobs and runs, dataset and column lineage with transformation kinds."""
+    from loaders.openlineage.config import OpenLineageLoaderConfig
+    from loaders.openlineage.source import OpenLineageSource
+
+    source = OpenLineageSource(
+        OpenLineageLoaderConfig(path=path, partial_events=partial, schema_dir=schema_dir)
+    )
+    _run_load(source, None)
+
+
 def _run_load(source, total: int | None) -> None:
     """Run a loader with a progress bar over `total` items (None: unknown), print its report,
     and exit 1 when anything failed."""
