@@ -381,6 +381,23 @@ def load_openlineage(
     _run_load(source, None)
 
 
+@load_app.command("dbt")
+def load_dbt(
+    manifest: Annotated[Path, typer.Argument(help="target/manifest.json of a dbt project.")],
+    catalog: Annotated[Path | None, typer.Option(help="target/catalog.json: column types.")] = None,
+    run_results: Annotated[Path | None, typer.Option(help="target/run_results.json: test status.")] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="The warehouse platform, if not the adapter's.")
+    ] = None,
+) -> None:
+    """Load a dbt project: sources, models, seeds, snapshots, tests, and model and column lineage."""
+    from loaders.dbt.config import DbtLoaderConfig
+    from loaders.dbt.source import DbtSource
+
+    config = DbtLoaderConfig(manifest=manifest, catalog=catalog, run_results=run_results, platform=platform)
+    _run_load(DbtSource(config), None)
+
+
 def _run_load(source, total: int | None) -> None:
     """Run a loader with a progress bar over `total` items (None: unknown), print its report,
     and exit 1 when anything failed."""

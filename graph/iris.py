@@ -96,6 +96,10 @@ class IriMinter:
         """A caller role (viewer, steward, admin, or one named in a policy, e.g. analyst)."""
         return self._mint("role", name)
 
+    def check(self, tool: str, key: str) -> NamedNode:
+        """A data-quality check, keyed by the tool that defines it and its id there."""
+        return self._mint("check", tool, key)
+
     def job(self, namespace: str, name: str) -> NamedNode:
         return self._mint("job", namespace, name)
 
