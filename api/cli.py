@@ -398,6 +398,26 @@ def load_dbt(
     _run_load(DbtSource(config), None)
 
 
+@load_app.command("sql")
+def load_sql(
+    url: Annotated[str, typer.Argument(help="A SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.")],
+    schema: Annotated[list[str] | None, typer.Option(help="Load only this schema (repeatable).")] = None,
+    profile: Annotated[bool, typer.Option(help="Count rows, nulls, distinct values; min and max.")] = False,
+    samples: Annotated[
+        bool, typer.Option(help="Store up to 5 sample values per column (personal data: off by default).")
+    ] = False,
+    platform: Annotated[str | None, typer.Option(help="The platform name, if not the dialect's.")] = None,
+) -> None:
+    """Load a database's schemas, tables, views, columns, keys and view lineage (SQLite, PostgreSQL, MySQL, DuckDB)."""
+    from loaders.sql.config import SqlLoaderConfig
+    from loaders.sql.source import SqlSource
+
+    config = SqlLoaderConfig(
+        url=url, schemas=schema, profile=profile, sample_values=samples, platform=platform
+    )
+    _run_load(SqlSource(config), None)
+
+
 def _run_load(source, total: int | None) -> None:
     """Run a loader with a progress bar over `total` items (None: unknown), print its report,
     and exit 1 when anything failed."""
