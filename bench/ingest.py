@@ -53,13 +53,14 @@ def bench_postgres(admin_url: str, columns: int) -> None:
         tables = max(1, columns // COLUMNS_PER_TABLE)
         started = time.perf_counter()
         engine = sa.create_engine(url)
-        with engine.begin() as c:
-            for t in range(tables):
-                cols = ", ".join(
-                    f"c{j:02d} {TYPES[j % len(TYPES)]}{' NOT NULL' if j == 0 else ''}"
-                    for j in range(COLUMNS_PER_TABLE)
-                )
-                c.execute(sa.text(f"CREATE TABLE t{t:05d} ({cols}, PRIMARY KEY (c00))"))
+        cols = ", ".join(
+            f"c{j:02d} {TYPES[j % len(TYPES)]}{' NOT NULL' if j == 0 else ''}"
+            for j in range(COLUMNS_PER_TABLE)
+        )
+        for batch in range(0, tables, 500):  # one transaction may not lock thousands of new tables
+            with engine.begin() as c:
+                for t in range(batch, min(batch + 500, tables)):
+                    c.execute(sa.text(f"CREATE TABLE t{t:05d} ({cols}, PRIMARY KEY (c00))"))
         engine.dispose()
         print(
             f"postgres: created {tables} tables, {tables * COLUMNS_PER_TABLE} columns in {time.perf_counter() - started:.0f} s"
