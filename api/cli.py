@@ -471,11 +471,10 @@ def demo(
     with _user_errors(), _store() as store:
         writer = build_writer(state.settings, store)
         _load_ontology(writer)
-        result = load_demo(writer)
-        out.print(
-            f"sample catalog loaded into {state.settings.store}: +{result.added} -{result.removed} triples "
-            f"({store.count()} in the store)"
-        )
+        reports = load_demo(writer)
+        for report in reports:
+            out.print(report.summary(), markup=False, highlight=False)
+        out.print(f"sample catalog loaded into {state.settings.store} ({store.count()} triples in the store)")
         out.print(next_steps(f"http://{host}:{port}"))
         if not no_serve:
             run_server(create_app(store, writer), host, port)

@@ -1,26 +1,76 @@
-"""The demo: load the bundled sample retail catalog, and tell the user what to try on it."""
+"""The demo: load the sample retail warehouse through the loaders, and tell the user what to try on it.
+
+`api.sample.warehouse` writes the artifacts the warehouse's systems would leave behind (a SQLite
+database, a dbt project's artifacts, an orchestrator's OpenLineage events); the demo loads them with
+SqlSource, DbtSource and OpenLineageSource, then commits what no loader knows (the glossary, the policy
+and the personal-data classification) into the sample's own named graph.
+"""
 
 from __future__ import annotations
 
-from api.sample.retail import sample_changeset
-from graph.write import CommitResult, GraphWriter
+import tempfile
+from pathlib import Path
 
-# Real names from the sample catalog (tests check that each one is in it).
-UPSTREAM_EXAMPLE = "retail.marts.fct_orders"
-EMAIL_COLUMN = "retail.raw.customers.email"
-HASHED_EMAIL_COLUMN = "retail.marts.customer_lifetime_value.email_hash"
+from api.sample.warehouse import PLATFORM, REPORT_FILE, build_artifacts, governance_changeset
+from graph.write import GraphWriter
+from loaders.dbt.config import DbtLoaderConfig
+from loaders.dbt.source import DbtSource
+from loaders.openlineage.config import OpenLineageLoaderConfig
+from loaders.openlineage.source import OpenLineageSource
+from loaders.report import LoadReport
+from loaders.sql.config import SqlLoaderConfig
+from loaders.sql.source import SqlSource
+
+# Real names in the loaded demo (tests check that each one is in it).
+UPSTREAM_EXAMPLE = "marts.fct_orders"
+EMAIL_COLUMN = "main.customers.email"
+HASHED_EMAIL_COLUMN = "marts.customer_lifetime_value.email_hash"
 
 
-def load_demo(writer: GraphWriter) -> CommitResult:
-    """Commit the sample catalog into its own named graph; loading it again adds and removes nothing."""
-    return writer.commit(sample_changeset(writer.iris))
+def load_demo(writer: GraphWriter, folder: Path | None = None) -> list[LoadReport]:
+    """Build the sample's artifacts (in `folder`, or a temporary one) and load them; one report per step.
+
+    Loading again adds and removes nothing.
+    """
+    if folder is not None:
+        return _load(writer, folder)
+    with tempfile.TemporaryDirectory(prefix="datagraph-demo-") as tmp:
+        return _load(writer, Path(tmp))
+
+
+def _load(writer: GraphWriter, folder: Path) -> list[LoadReport]:
+    artifacts = build_artifacts(folder)
+    reports = [
+        SqlSource(SqlLoaderConfig(url=artifacts.sqlite_url)).load(writer),
+        DbtSource(
+            DbtLoaderConfig(
+                manifest=artifacts.manifest,
+                catalog=artifacts.catalog,
+                run_results=artifacts.run_results,
+                platform=PLATFORM,
+            )
+        ).load(writer),
+        OpenLineageSource(OpenLineageLoaderConfig(path=artifacts.events)).load(writer),
+    ]
+    changeset = governance_changeset(writer.iris)
+    result = writer.commit(changeset)
+    governance = LoadReport(
+        source="sample glossary, policy and personal-data classification",
+        read=1,
+        triples_added=result.added,
+        triples_removed=result.removed,
+        graphs=[g.value for g in sorted(changeset.graphs, key=lambda g: g.value)],
+    )
+    return [*reports, governance]
 
 
 def next_steps(base_url: str) -> str:
     """What to try once the demo is loaded: the server's pages and a few commands on the sample catalog."""
     base = base_url.rstrip("/")
     return f"""
-The sample retail warehouse is in the graph: raw -> staging -> marts on postgres database "retail".
+The sample retail warehouse is in the graph, loaded the way a real one is: the raw tables from a SQLite
+database (main.*), the dbt project's staging and marts models from its artifacts, and an Airflow DAG's
+OpenLineage events exporting marts.fct_daily_sales to {REPORT_FILE}.
 
 Open {base}/ for the graph's statistics;
      {base}/healthz and {base}/stats answer in JSON.

@@ -50,8 +50,16 @@ def compose(outer: str, inner: str) -> str:
     return max(outer, inner, key=STRENGTH.__getitem__)
 
 
+# sqlglot's typed hash functions; newer releases parse e.g. PostgreSQL's sha256(x) as SHA2Digest or SHA1Digest.
+_HASH_NODES = tuple(
+    getattr(exp, name)
+    for name in ("MD5", "MD5Digest", "SHA", "SHA1Digest", "SHA2", "SHA2Digest", "StandardHash")
+    if hasattr(exp, name)
+)
+
+
 def _is_hash(node: exp.Expression) -> bool:
-    if isinstance(node, (exp.MD5, exp.MD5Digest, exp.SHA, exp.SHA2, exp.StandardHash)):
+    if isinstance(node, _HASH_NODES):
         return True
     if isinstance(node, exp.Func):
         name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()

@@ -86,21 +86,21 @@ def test_sparql_is_read_only(demo_store):
 
 
 def test_lineage_by_name_with_json(demo_store):
-    done = run(demo_store, "lineage", "retail.marts.fct_orders", "--direction", "upstream", "--json")
+    done = run(demo_store, "lineage", "marts.fct_orders", "--direction", "upstream", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     names = {n["name"]: n["distance"] for n in result["nodes"]}
-    assert names["retail.marts.fct_orders"] == 0
-    assert any(name.startswith("retail.raw.") and d >= 2 for name, d in names.items())
+    assert names["marts.fct_orders"] == 0
+    assert any(name.startswith("main.") and d >= 2 for name, d in names.items())  # the SQLite raw tables
     assert all(n["path"][-1] == n["iri"] and len(n["path"]) == n["distance"] + 1 for n in result["nodes"])
 
 
 def test_lineage_of_an_unknown_name_suggests_close_names(demo_store):
-    done = run(demo_store, "lineage", "retail.marts.fct_order")
+    done = run(demo_store, "lineage", "marts.fct_order")
     assert done.returncode == 1
-    assert "no dataset or column is called 'retail.marts.fct_order'" in done.stderr
-    assert "retail.marts.fct_orders" in done.stderr
-    bad = run(demo_store, "lineage", "retail.marts.fct_orders", "--direction", "sideways")
+    assert "no dataset or column is called 'marts.fct_order'" in done.stderr
+    assert "marts.fct_orders" in done.stderr
+    bad = run(demo_store, "lineage", "marts.fct_orders", "--direction", "sideways")
     assert "--direction must be one of" in bad.stderr
 
 
