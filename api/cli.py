@@ -69,6 +69,8 @@ def _store(*, read_only: bool = False) -> Iterator:
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Errors a user can act on become one clear line and exit code 1, not a traceback."""
+    from pydantic import ValidationError
+
     from graph.changeset import InvalidChange
     from graph.rdf_io import RdfFileError
     from graph.resolve import AmbiguousName, UnknownEntity
@@ -79,6 +81,10 @@ def _user_errors() -> Iterator[None]:
         yield
     except (RdfFileError, UnknownEntity, AmbiguousName, StoreError, InvalidChange, ChangeRejected) as e:
         raise _fail(e.args[0] if e.args else str(e)) from None
+    except ValidationError as e:
+        raise _fail(
+            "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in e.errors())
+        ) from None
     except ValueError as e:
         raise _fail(str(e)) from None
 
@@ -383,7 +389,10 @@ def load_openlineage(
 
 @load_app.command("dbt")
 def load_dbt(
-    manifest: Annotated[Path, typer.Argument(help="target/manifest.json of a dbt project.")],
+    manifest: Annotated[
+        Path | None,
+        typer.Argument(help="target/manifest.json of a dbt project (omit it to load a catalog alone)."),
+    ] = None,
     catalog: Annotated[Path | None, typer.Option(help="target/catalog.json: column types.")] = None,
     run_results: Annotated[Path | None, typer.Option(help="target/run_results.json: test status.")] = None,
     platform: Annotated[
@@ -394,7 +403,10 @@ def load_dbt(
     from loaders.dbt.config import DbtLoaderConfig
     from loaders.dbt.source import DbtSource
 
-    config = DbtLoaderConfig(manifest=manifest, catalog=catalog, run_results=run_results, platform=platform)
+    with _user_errors():
+        config = DbtLoaderConfig(
+            manifest=manifest, catalog=catalog, run_results=run_results, platform=platform
+        )
     _run_load(DbtSource(config), None)
 
 

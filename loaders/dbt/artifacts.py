@@ -177,6 +177,37 @@ def parse_catalog(path: Path) -> dict[str, dict[str, str]]:
     return catalog
 
 
+def manifest_from_catalog(path: Path) -> DbtManifest:
+    """The datasets a catalog.json alone describes: names, kinds and typed columns, no lineage or tests."""
+    data = _read_json(path)
+    nodes: dict[str, DbtNode] = {}
+    try:
+        for section in ("nodes", "sources"):
+            for unique_id, entry in (data.get(section) or {}).items():
+                meta = entry.get("metadata") or {}
+                resource_type = unique_id.split(".", 1)[0]
+                if resource_type not in DATASET_RESOURCES:
+                    continue
+                columns = sorted((entry.get("columns") or {}).values(), key=lambda c: c.get("index") or 0)
+                nodes[unique_id] = DbtNode(
+                    unique_id=unique_id,
+                    resource_type=resource_type,
+                    name=meta["name"],
+                    database=meta.get("database") or None,
+                    schema=meta.get("schema") or None,
+                    alias=meta["name"],
+                    description=meta.get("comment") or None,
+                    columns=tuple(
+                        DbtColumn(c["name"], c.get("comment") or None, c.get("type") or None) for c in columns
+                    ),
+                )
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ArtifactError(f"{path}: a catalog entry lacks {e}; is this a dbt catalog.json?") from e
+    packages = sorted({uid.split(".")[1] for uid in nodes if uid.startswith("model.")})
+    project = packages[0] if len(packages) == 1 else path.parent.name
+    return DbtManifest(project=project, adapter_type=None, schema_version=0, nodes=nodes)
+
+
 def parse_run_results(path: Path) -> dict[str, str]:
     """unique_id -> the status of its last run ("pass", "fail", "error", ...)."""
     data = _read_json(path)

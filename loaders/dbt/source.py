@@ -8,7 +8,14 @@ from graph.changeset import ChangeSet, InvalidChange
 from graph.iris import IriMinter
 from graph.records import Triple
 from graph.write import ChangeRejected, GraphWriter
-from loaders.dbt.artifacts import ArtifactError, DbtManifest, parse_catalog, parse_manifest, parse_run_results
+from loaders.dbt.artifacts import (
+    ArtifactError,
+    DbtManifest,
+    manifest_from_catalog,
+    parse_catalog,
+    parse_manifest,
+    parse_run_results,
+)
 from loaders.dbt.column_lineage import DatasetIndex, dialect_of, trace_model
 from loaders.dbt.config import DbtLoaderConfig
 from loaders.dbt.records import dataset, job_name, project_triples
@@ -23,9 +30,13 @@ class DbtSource:
 
     def load(self, writer: GraphWriter, progress: Progress | None = None) -> LoadReport:
         """Load the project in one commit; an unreadable artifact is a failure and nothing is written."""
-        report = LoadReport(source=str(self.config.manifest))
+        report = LoadReport(source=str(self.config.source))
         try:
-            manifest = parse_manifest(self.config.manifest)
+            manifest = (
+                parse_manifest(self.config.manifest)
+                if self.config.manifest is not None
+                else manifest_from_catalog(self.config.catalog)  # type: ignore[arg-type]
+            )
             catalog = parse_catalog(self.config.catalog) if self.config.catalog else {}
             run_results = parse_run_results(self.config.run_results) if self.config.run_results else {}
         except ArtifactError as e:
@@ -34,21 +45,26 @@ class DbtSource:
         platform = self.config.platform or manifest.adapter_type
         if not platform:
             report.fail(
-                f"{self.config.manifest}: metadata.adapter_type is missing; set `platform` in the config"
+                f"{self.config.source}: the artifacts do not name the platform (metadata.adapter_type); "
+                "set `platform` (--platform postgres, ...)"
             )
             return report
         report.read = len(manifest.nodes) + len(manifest.tests)
         triples = list(project_triples(manifest, platform, catalog, run_results, writer.iris))
-        if self.config.column_lineage:
+        if self.config.manifest is None:
+            report.warn(
+                f"{self.config.catalog}: a catalog alone has no SQL and no dependencies: no lineage loaded"
+            )
+        elif self.config.column_lineage:
             triples += self._column_lineage(manifest, platform, catalog, writer.iris, report, progress)
         graph = writer.iris.source_graph(f"dbt:{manifest.project}")
         try:
             changeset = ChangeSet(
-                actor="loader dbt", reason=f"dbt project {manifest.project} from {self.config.manifest}"
+                actor="loader dbt", reason=f"dbt project {manifest.project} from {self.config.source}"
             )
             result = writer.commit(changeset.replace_graph(graph, triples))
         except (InvalidChange, ChangeRejected) as e:
-            report.fail(f"{self.config.manifest}: {e}")
+            report.fail(f"{self.config.source}: {e}")
             return report
         report.triples_added, report.triples_removed = result.added, result.removed
         report.graphs.append(graph.value)

@@ -157,7 +157,31 @@ def test_doctests():
     assert doctest.testmod(artifacts).failed == 0
 
 
-def test_a_catalog_without_a_manifest_is_not_supported_yet():
-    shared_data("dbt/fivetran_dbt_shopify_catalog_only")
-    with pytest.raises(ValidationError, match="manifest"):
-        DbtLoaderConfig(catalog=SHARED_DATA / "dbt/fivetran_dbt_shopify_catalog_only/catalog.json")
+def test_the_shopify_catalog_loads_alone(tmp_path: Path):
+    catalog = shared_data("dbt/fivetran_dbt_shopify_catalog_only") / "catalog.json"
+    raw = json.loads(catalog.read_text())
+    entries = {**raw["nodes"], **raw["sources"]}
+    with OxigraphStore(tmp_path / "s") as store:
+        writer = GraphWriter(store, IriMinter())
+        unnamed = DbtSource(DbtLoaderConfig(catalog=catalog)).load(writer)
+        assert not unnamed.ok and "--platform" in unnamed.failures[0] and store.count() == 0
+        report = DbtSource(DbtLoaderConfig(catalog=catalog, platform="postgres")).load(writer)
+        assert report.ok, report.failures
+        classes = store.class_counts()
+        # a source and the seed it reads are one physical table, so one dataset (one IRI)
+        tables = {
+            (e["metadata"]["database"], e["metadata"]["schema"], e["metadata"]["name"]): e
+            for e in entries.values()
+        }
+        assert classes[v.DCAT.Dataset.value] == len(tables)
+        columns = {(t, c) for t, e in tables.items() for c in e["columns"]}
+        assert classes[v.CSVW.Column.value] == len(columns)
+        emails = [q.subject for q in store.quads(None, v.RDFS.label, Literal("email"))]
+        assert emails and all(store.has(c, v.NATIVE_TYPE, None) for c in emails)
+        again = DbtSource(DbtLoaderConfig(catalog=catalog, platform="postgres")).load(writer)
+        assert (again.triples_added, again.triples_removed) == (0, 0)
+
+
+def test_a_config_needs_a_manifest_or_a_catalog():
+    with pytest.raises(ValidationError, match="or both"):
+        DbtLoaderConfig()
