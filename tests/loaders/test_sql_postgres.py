@@ -1,4 +1,4 @@
-"""The SQL loader on real PostgreSQL schemas (chinook, northwind, pagila) in scratch databases."""
+"""The SQL loader on real PostgreSQL schemas (chinook, northwind, pagila, OMOP CDM, MIMIC-III) in scratch databases."""
 
 from __future__ import annotations
 
@@ -291,3 +291,55 @@ def test_unreachable_server_or_bad_credentials_fail_clearly_and_write_nothing(tm
         assert not nobody.ok and 'role "dg_nobody" does not exist' in nobody.failures[0]
         assert all("s3cret" not in f for f in down.failures + nobody.failures)
         assert store.count() == 0
+
+
+OMOP = "schemas/omop_cdm_5.4/ddl/5.4/postgresql/OMOPCDM_postgresql_5.4_{}.sql"
+
+
+def test_omop_cdm_tables_columns_and_foreign_keys(scratch: str, tmp_path: Path):
+    script = "CREATE SCHEMA cdm;\n" + "\n".join(
+        shared_data(OMOP.format(part)).read_text() for part in ("ddl", "primary_keys", "constraints")
+    )
+    _psql(scratch, script.replace("@cdmDatabaseSchema", "cdm"))
+    iris = IriMinter()
+    with OxigraphStore(tmp_path / "s") as store:
+        report, _ = _load(scratch, store, schemas=["cdm"])
+        assert report.ok, report.failures
+        ((tables, columns),) = _query(
+            scratch,
+            "select count(distinct table_name), count(*) from information_schema.columns where table_schema='cdm'",
+        )
+        ((foreign_keys,),) = _query(
+            scratch,
+            "select count(*) from information_schema.key_column_usage k join information_schema.table_constraints t"
+            " using (constraint_schema, constraint_name) where t.constraint_type = 'FOREIGN KEY'"
+            " and t.table_schema = 'cdm'",
+        )
+        assert len(_datasets(store)) == tables == 39 and _count(store, v.HAS_COLUMN) == columns
+        assert _count(store, v.REFERENCES) == foreign_keys > 100
+        person = iris.dataset("postgres", scratch, "cdm", "person")
+        concept = iris.dataset("postgres", scratch, "cdm", "concept")
+        assert store.has(
+            iris.column(person, "gender_concept_id"), v.REFERENCES, iris.column(concept, "concept_id")
+        )
+
+
+def test_mimic_iii_column_comments_become_descriptions(scratch: str, tmp_path: Path):
+    folder = "schemas/mimic/mimic-iii/buildmimic/postgres/"
+    _psql(scratch, shared_data(folder + "postgres_create_tables.sql").read_text())
+    _psql(scratch, shared_data(folder + "postgres_add_comments.sql").read_text())
+    iris = IriMinter()
+    with OxigraphStore(tmp_path / "s") as store:
+        report, _ = _load(scratch, store, schemas=["public"])
+        assert report.ok, report.failures
+        ((tables, columns, described),) = _query(
+            scratch,
+            "select count(distinct c.table_name), count(*), count(col_description("
+            "(quote_ident(c.table_schema) || '.' || quote_ident(c.table_name))::regclass, c.ordinal_position))"
+            " from information_schema.columns c where c.table_schema = 'public'",
+        )
+        assert len(_datasets(store)) == tables >= 26 and _count(store, v.HAS_COLUMN) == columns
+        column_iris = {q.object for q in store.quads(None, v.HAS_COLUMN, None)}
+        assert sum(1 for c in column_iris if store.has(c, v.DCTERMS.description, None)) == described > 100
+        admissions = iris.dataset("postgres", scratch, "public", "admissions")
+        assert store.has(admissions, v.DCTERMS.description, None)
