@@ -17,7 +17,7 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, build_scope
 
 from loaders.sql_lineage.kinds import compose, kind_of
-from loaders.sql_lineage.statement import SqlLineageError, excerpt, parse_statement
+from loaders.sql_lineage.statement import SqlLineageError, Write, excerpt, parse_writes
 
 Schema = Mapping[str, Mapping[str, str]]  # "db.table" (or "table") -> {column: type}
 
@@ -158,13 +158,40 @@ class _Tracer:
         return True
 
 
+def statement_lineages(
+    sql: str,
+    dialect: str | None = None,
+    schema: Schema | None = None,
+    target_columns: Mapping[str, list[str]] | None = None,
+) -> list[StatementLineage]:
+    """Where each column of every table that `sql` writes comes from, one result per table written.
+
+    `schema` gives the columns of the tables (and files) the statement reads; `target_columns`
+    those of the tables it writes, by name: needed where an INSERT's SELECT list does not name
+    them, or a copy (LOAD DATA, IMPORT, EXPORT) reads something whose columns are not in `schema`.
+
+    >>> [(r.target, r.pairs()) for r in statement_lineages("EXPORT TABLE t TO '/x'", "hive", {"t": {"a": "int"}})]
+    [('/x', {('a', 't', 'a')})]
+    """
+    writes = parse_writes(sql, dialect)
+    nested = _nested(schema) if schema and any(w.query is not None for w in writes) else None
+    results = []
+    for write in writes:
+        known = (target_columns or {}).get(write.target or "")
+        if write.copied_from is not None:
+            results.append(_copy(write, sql, (schema or {}).get(write.copied_from), known))
+        else:
+            results.append(_query(write, sql, dialect, nested, known if write.by_position else None))
+    return results
+
+
 def column_lineage(
     sql: str,
     dialect: str | None = None,
     schema: Schema | None = None,
     output_columns: list[str] | None = None,
 ) -> StatementLineage:
-    """Where each output column of `sql` comes from.
+    """Where each output column of `sql`, a statement writing one table (or a bare query), comes from.
 
     `output_columns` names the written table's columns in order, for an INSERT
     whose SELECT list does not name them.
@@ -175,11 +202,39 @@ def column_lineage(
     >>> lin.indirect
     [ColumnSource(table='sales', column='id', kind='group_by'), ColumnSource(table='sales', column='ok', kind='filter')]
     """
-    target, query = parse_statement(sql, dialect)
-    nested = _nested(schema) if schema else None
+    writes = parse_writes(sql, dialect)
+    if len(writes) != 1:
+        raise SqlLineageError(f"the statement writes {len(writes)} tables, expected one: {excerpt(sql)}")
+    write = writes[0]
+    if write.copied_from is not None:
+        return _copy(write, sql, (schema or {}).get(write.copied_from), output_columns)
+    return _query(write, sql, dialect, _nested(schema) if schema else None, output_columns)
+
+
+def _copy(
+    write: Write, sql: str, source_columns: Mapping[str, str] | None, target_columns: list[str] | None
+) -> StatementLineage:
+    """A table or file copied as it is: each column from the column of the same name."""
+    names = list(source_columns or target_columns or ())
+    if not names:
+        raise SqlLineageError(
+            f"cannot tell the columns copied from {write.copied_from!r} without its schema: {excerpt(sql)}"
+        )
+    source = write.copied_from or ""
+    return StatementLineage(
+        write.target,
+        {n: [ColumnSource(source, n, "copy")] for n in names},
+        [ColumnSource(source, n, "filter") for n in write.filtered_by],
+    )
+
+
+def _query(
+    write: Write, sql: str, dialect: str | None, nested: dict | None, output_columns: list[str] | None
+) -> StatementLineage:
+    assert write.query is not None
     try:
         qualified = qualify(
-            query.copy(),
+            write.query.copy(),
             dialect=dialect,
             schema=nested,
             validate_qualify_columns=False,
@@ -192,7 +247,7 @@ def column_lineage(
     if root is None:
         raise SqlLineageError(f"no query to trace in {excerpt(sql)}")
     tracer = _Tracer(root)
-    result = StatementLineage(target=target)
+    result = StatementLineage(target=write.target)
     names = [s.alias_or_name for s in qualified.selects]
     if output_columns is not None:
         if len(output_columns) != len(names):

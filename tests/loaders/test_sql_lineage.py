@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.sql_lineage import SqlLineageError, column_lineage, kinds, lineage, statement
+from loaders.sql_lineage import SqlLineageError, column_lineage, kinds, lineage, statement, statement_lineages
 
 CASES = Path(__file__).parent / "fixtures" / "sql_lineage_cases.txt"
 SCHEMA = {"t1": {"a": "int", "b": "int", "c": "int"}, "t2": {"a": "int", "d": "int"}}
@@ -55,11 +55,59 @@ def test_the_target_of_ctas_and_insert_is_named():
     }
 
 
+def test_a_multi_table_insert_traces_each_table_it_writes():
+    sql = """
+        WITH c AS (SELECT a.a, b.d FROM t1 a JOIN t2 b ON a.a = b.a)
+        FROM c
+        INSERT OVERWRITE TABLE x SELECT a * 10, d
+        INSERT INTO TABLE y SELECT SUM(a), d GROUP BY d
+    """
+    results = {
+        r.target: r for r in statement_lineages(sql, "hive", SCHEMA, {"x": ["ax", "bx"], "y": ["ay", "by"]})
+    }
+    assert {t: r.pairs() for t, r in results.items()} == {
+        "x": {("ax", "t1", "a"), ("bx", "t2", "d")},
+        "y": {("ay", "t1", "a"), ("by", "t2", "d")},
+    }
+    assert [s.kind for s in results["y"].columns["ay"]] == ["aggregation"]
+    assert ("t2", "d", "group_by") in {(s.table, s.column, s.kind) for s in results["y"].indirect}
+    assert all(
+        ("t1", "a", "join_key") in {(s.table, s.column, s.kind) for s in r.indirect} for r in results.values()
+    )
+    with pytest.raises(SqlLineageError, match="writes 2 tables, expected one"):
+        column_lineage(sql, "hive", SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("sql", "target", "source"),
+    [
+        ("LOAD DATA LOCAL INPATH '/data/in' INTO TABLE t9 PARTITION(year=2023)", "t9", "/data/in"),
+        ("IMPORT TABLE t9 FROM '/data/in'", "t9", "/data/in"),
+        ("EXPORT TABLE t1 TO '/data/out'", "/data/out", "t1"),
+    ],
+)
+def test_data_movement_copies_each_column_by_name(sql: str, target: str, source: str):
+    schema = {source: {"a": "int", "b": "string"}}
+    (result,) = statement_lineages(sql, "hive", schema)
+    assert result.target == target
+    assert result.pairs() == {("a", source, "a"), ("b", source, "b")}
+    assert {s.kind for ss in result.columns.values() for s in ss} == {"copy"}
+
+
+def test_exporting_a_partition_filters_on_its_columns():
+    (result,) = statement_lineages("EXPORT TABLE t1 PARTITION (b='x') TO '/out'", "hive", SCHEMA)
+    assert [(s.table, s.column, s.kind) for s in result.indirect] == [("t1", "b", "filter")]
+
+
 @pytest.mark.parametrize(
     ("sql", "message"),
     [
         ("SELECT a FROM (", "cannot parse SQL as hive"),
-        ("DROP TABLE t1", "not a SELECT, CTAS or INSERT ... SELECT (Drop): DROP TABLE t1"),
+        (
+            "DROP TABLE t1",
+            "not a query, an INSERT, a CTAS, LOAD DATA, IMPORT or EXPORT (Drop): DROP TABLE t1",
+        ),
+        ("LOAD DATA INPATH '/in' INTO TABLE t9", "cannot tell the columns copied from '/in'"),
         ("SELECT 1; SELECT 2", "expected one SQL statement, found 2"),
         ("SELECT * FROM unknown_table", "cannot expand * without the upstream tables' columns"),
     ],
