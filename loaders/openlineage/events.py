@@ -77,15 +77,17 @@ class JobRef:
 
 @dataclass(frozen=True)
 class RunEvent:
-    """A RunEvent, or a JobEvent (no run, no eventType) when `run_id` and `event_type` are None."""
+    """A RunEvent; a JobEvent (no run, no eventType) when `run_id` and `event_type` are None; a
+    DatasetEvent (one dataset, in `datasets`) or a partial event naming no job when `job` is None."""
 
-    job: JobRef
+    job: JobRef | None
     event_type: str | None = None
     event_time: str | None = None
     run_id: str | None = None
     producer: str | None = None
     inputs: tuple[DatasetRef, ...] = ()
     outputs: tuple[DatasetRef, ...] = ()
+    datasets: tuple[DatasetRef, ...] = ()  # described on their own, neither read nor written by a job
     run_facets: dict[str, Any] = field(default_factory=dict)
 
 
@@ -146,6 +148,10 @@ def parse_column_lineage(facet: dict) -> tuple[tuple[FieldLineage, ...], tuple[I
     return per_field, parse_input_fields(facet.get("dataset"))
 
 
+def _named(raw: Any) -> bool:
+    return isinstance(raw, dict) and bool(_text(raw.get("namespace")) and _text(raw.get("name")))
+
+
 def parse_dataset(raw: dict) -> DatasetRef:
     schema = _facet(raw, "schema")
     fields = tuple(
@@ -180,16 +186,17 @@ def parse_job(raw: dict) -> JobRef:
 
 
 def parse_event(raw: dict) -> RunEvent:
-    """A validated event's dict as a RunEvent."""
+    """A validated event's dict as a RunEvent; what names no dataset or job (a partial event) is left out."""
     run = raw.get("run") if isinstance(raw.get("run"), dict) else {}
     facets = run.get("facets")
     return RunEvent(
-        job=parse_job(raw["job"]),
+        job=parse_job(raw["job"]) if _named(raw.get("job")) else None,
         event_type=_text(raw.get("eventType")),
         event_time=_text(raw.get("eventTime")),
         run_id=_text(run.get("runId")),
         producer=_text(raw.get("producer")),
-        inputs=tuple(parse_dataset(d) for d in _dicts(raw.get("inputs"))),
-        outputs=tuple(parse_dataset(d) for d in _dicts(raw.get("outputs"))),
+        inputs=tuple(parse_dataset(d) for d in _dicts(raw.get("inputs")) if _named(d)),
+        outputs=tuple(parse_dataset(d) for d in _dicts(raw.get("outputs")) if _named(d)),
+        datasets=(parse_dataset(raw["dataset"]),) if _named(raw.get("dataset")) else (),
         run_facets=dict(facets) if isinstance(facets, dict) else {},
     )

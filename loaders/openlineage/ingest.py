@@ -1,7 +1,8 @@
 """One OpenLineage event into the graph: validate, parse, map, and commit one ChangeSet.
 
 Each event's triples are *added* to its job's source graph,
-`source_graph("openlineage:{job namespace}/{job name}")`, never replace it:
+`source_graph("openlineage:{job namespace}/{job name}")` (a DatasetEvent's to its dataset's,
+`openlineage:dataset:{namespace}/{name}`), never replace it:
 an event describes one run, so replacing the graph per event would erase the
 job's earlier runs. The one thing an event supersedes is its run's state
 (RUNNING -> COMPLETE), which is removed from the graph before the new one is
@@ -18,9 +19,9 @@ from pyoxigraph import Literal
 from graph import vocab as v
 from graph.changeset import ChangeSet
 from graph.write import GraphWriter
-from loaders.openlineage.events import TERMINAL_STATES, parse_event
+from loaders.openlineage.events import TERMINAL_STATES, RunEvent, parse_event
 from loaders.openlineage.mapping import map_event
-from loaders.openlineage.validation import CheckedEvent, SchemaValidator, check_core
+from loaders.openlineage.validation import CheckedEvent, EmptyEvent, SchemaValidator, check_core
 
 ACTOR = "loader openlineage"
 
@@ -29,7 +30,7 @@ ACTOR = "loader openlineage"
 class EventResult:
     """What one event wrote, and what it could not."""
 
-    job: str
+    job: str | None  # None for an event about datasets alone
     run: str | None
     graph: str
     triples_added: int
@@ -45,6 +46,16 @@ def check_event(raw: Any, validator: SchemaValidator | None = None, *, partial: 
     return checked
 
 
+def _subject(event: RunEvent) -> str:
+    """`namespace/name` of what an event is about: its job, else its (first) dataset."""
+    if event.job is not None:
+        return f"{event.job.namespace}/{event.job.name}"
+    first = (*event.datasets, *event.outputs, *event.inputs)
+    if not first:
+        raise EmptyEvent(["(event): names no job and no dataset, so nothing in it can be written"])
+    return f"dataset:{first[0].namespace}/{first[0].name}"
+
+
 def ingest_event(
     raw: Any,
     writer: GraphWriter,
@@ -58,11 +69,10 @@ def ingest_event(
     event = parse_event(raw)
     iris = writer.iris
     records = map_event(event, iris)
-    graph = iris.source_graph(f"openlineage:{event.job.namespace}/{event.job.name}")
-    changeset = ChangeSet(
-        actor=ACTOR,
-        reason=f"OpenLineage {event.event_type or 'job'} event of {event.job.namespace}/{event.job.name}",
-    )
+    subject = _subject(event)
+    graph = iris.source_graph(f"openlineage:{subject}")
+    kind = event.event_type or ("job" if event.job is not None else "dataset")
+    changeset = ChangeSet(actor=ACTOR, reason=f"OpenLineage {kind} event of {subject}")
     triples = list(records.triples(iris))
     run = records.run
     if run is not None:
@@ -77,7 +87,7 @@ def ingest_event(
     changeset.add(triples, graph)
     result = writer.commit(changeset)
     return EventResult(
-        job=records.job.iri(iris).value,
+        job=records.job.iri(iris).value if records.job is not None else None,
         run=run.iri(iris).value if run is not None else None,
         graph=graph.value,
         triples_added=result.added,

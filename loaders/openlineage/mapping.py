@@ -95,7 +95,7 @@ class _DatasetDraft:
 class EventRecords:
     """The records one event maps to, plus what could not be mapped."""
 
-    job: Job
+    job: Job | None  # None for a DatasetEvent, or a partial event naming no job
     job_owners: tuple[Owner, ...]
     run: Run | None
     datasets: list[Dataset]
@@ -104,11 +104,12 @@ class EventRecords:
     warnings: list[str] = field(default_factory=list)
 
     def triples(self, iris: IriMinter) -> Iterator[Triple]:
-        yield from self.job.to_triples(iris)
-        job = self.job.iri(iris)
-        for owner in self.job_owners:
-            yield (job, v.OWNER, owner.iri(iris))
-            yield from owner.to_triples(iris)
+        if self.job is not None:
+            yield from self.job.to_triples(iris)
+            job = self.job.iri(iris)
+            for owner in self.job_owners:
+                yield (job, v.OWNER, owner.iri(iris))
+                yield from owner.to_triples(iris)
         if self.run is not None:
             yield from self.run.to_triples(iris)
         for record in (*self.datasets, *self.dataset_lineage, *self.column_lineage):
@@ -129,7 +130,7 @@ def map_event(event: RunEvent, iris: IriMinter) -> EventRecords:
         d.add_column(column)
         return iris.column(iris.dataset(d.platform, *d.path), column)
 
-    for ref in (*event.inputs, *event.outputs):
+    for ref in (*event.inputs, *event.outputs, *event.datasets):
         d = draft(ref.namespace, ref.name)
         d.description = d.description or ref.description
         for ordinal, f in enumerate(ref.fields, start=1):
@@ -140,11 +141,8 @@ def map_event(event: RunEvent, iris: IriMinter) -> EventRecords:
             owner = owner_of(o)
             d.owners.setdefault(owner.key, Ownership(owner))
 
-    sql = event.job.sql
-    if sql is None and event.job.source_code and (event.job.source_language or "").lower() == "sql":
-        sql = event.job.source_code
-    job = Job(event.job.namespace, event.job.name, description=event.job.description, sql=sql)
-    job_iri = job.iri(iris)
+    job = _job(event)
+    job_iri = job.iri(iris) if job is not None else None
 
     def iri_of(ref: DatasetRef) -> NamedNode:
         d = draft(ref.namespace, ref.name)
@@ -173,13 +171,23 @@ def map_event(event: RunEvent, iris: IriMinter) -> EventRecords:
 
     return EventRecords(
         job=job,
-        job_owners=tuple({o.key: o for o in map(owner_of, event.job.owners)}.values()),
-        run=_run(event, job_iri, inputs, outputs, warnings),
+        job_owners=tuple({o.key: o for o in map(owner_of, event.job.owners if event.job else ())}.values()),
+        run=_run(event, job_iri, inputs, outputs, warnings) if job_iri is not None else None,
         datasets=[d.record() for d in drafts.values()],
         dataset_lineage=dataset_lineage,
         column_lineage=list(column_lineage.values()),
         warnings=warnings,
     )
+
+
+def _job(event: RunEvent) -> Job | None:
+    ref = event.job
+    if ref is None:
+        return None
+    sql = ref.sql
+    if sql is None and ref.source_code and (ref.source_language or "").lower() == "sql":
+        sql = ref.source_code
+    return Job(ref.namespace, ref.name, description=ref.description, sql=sql)
 
 
 def _run(

@@ -11,7 +11,7 @@ from graph.changeset import InvalidChange
 from graph.write import ChangeRejected, GraphWriter
 from loaders.openlineage.config import OpenLineageLoaderConfig
 from loaders.openlineage.ingest import ingest_event
-from loaders.openlineage.validation import InvalidEvent, SchemaValidator, is_event
+from loaders.openlineage.validation import EmptyEvent, InvalidEvent, SchemaValidator, is_event
 from loaders.report import LoadReport
 
 Progress = Callable[[str], None]
@@ -86,6 +86,9 @@ class OpenLineageSource:
                     continue
                 try:
                     result = ingest_event(raw, writer, validator, partial=self.config.partial_events)
+                except EmptyEvent as e:
+                    report.warn(f"{where}: {e}; skipped")
+                    continue
                 except (InvalidEvent, InvalidChange, ChangeRejected, ValueError) as e:
                     report.fail(f"{where}: {e}")
                     continue

@@ -28,6 +28,10 @@ class InvalidEvent(ValueError):
         super().__init__("invalid OpenLineage event: " + "; ".join(problems))
 
 
+class EmptyEvent(InvalidEvent):
+    """A partial event that names no job and no dataset: nothing in it can be written."""
+
+
 @dataclass
 class CheckedEvent:
     """The outcome of validating one event: what blocks it, and what only limits what is written."""
@@ -42,7 +46,9 @@ class CheckedEvent:
 
 def is_event(raw: Any) -> bool:
     """Whether a JSON value looks like an OpenLineage event at all (a facet fragment does not)."""
-    return isinstance(raw, dict) and any(k in raw for k in ("eventType", "eventTime", "run", "job"))
+    return isinstance(raw, dict) and any(
+        k in raw for k in ("eventType", "eventTime", "run", "job", "dataset")
+    )
 
 
 def is_uuid(value: Any) -> bool:
@@ -86,20 +92,36 @@ def placeholders(raw: Any, path: str = "") -> list[str]:
     return []
 
 
+def event_kind(raw: dict) -> str:
+    """RunEvent, JobEvent (a job, no run) or DatasetEvent (one dataset, no job), as the spec tells them."""
+    if "run" in raw or "eventType" in raw:
+        return "RunEvent"
+    if "job" not in raw and "dataset" in raw:
+        return "DatasetEvent"
+    return "JobEvent"
+
+
 def check_core(raw: Any, *, partial: bool = False) -> CheckedEvent:
-    """The core fields every event needs, checked in code. With `partial`, only the job's and the
-    datasets' names are required; other gaps are warnings."""
+    """The core fields every event needs, checked in code. With `partial`, gaps are warnings and
+    what they leave unnamed is not written: a job without a name, a dataset without one."""
     checked = CheckedEvent()
     if not isinstance(raw, dict):
         checked.problems.append(f"(event): must be a JSON object, not {type(raw).__name__}")
         return checked
     optional: list[str] = []
-    checked.problems += _name_problems(raw.get("job"), "job")
-    if "run" in raw or "eventType" in raw or not partial:
+    kind = event_kind(raw)
+    if kind == "DatasetEvent":
+        checked.problems += _name_problems(raw.get("dataset"), "dataset")
+    elif partial:
+        checked.warnings += [
+            f"{p}: the job and its run are not written (partial event)"
+            for p in _name_problems(raw.get("job"), "job")
+        ]
+    else:
+        checked.problems += _name_problems(raw.get("job"), "job")
+    if kind == "RunEvent":
         run = raw.get("run")
-        if "run" not in raw and "eventType" not in raw:
-            pass  # a JobEvent: a job without a run
-        elif not isinstance(run, dict) or "runId" not in run:
+        if not isinstance(run, dict) or "runId" not in run:
             optional.append("run.runId: required, a UUID")
         elif not is_uuid(run["runId"]):
             optional.append(f"run.runId: {run['runId']!r} is not a UUID")
@@ -118,7 +140,11 @@ def check_core(raw: Any, *, partial: bool = False) -> CheckedEvent:
             checked.problems.append(f"{side}: must be a list of datasets")
             continue
         for i, dataset in enumerate(datasets):
-            checked.problems += _name_problems(dataset, f"{side}[{i}]")
+            unnamed = _name_problems(dataset, f"{side}[{i}]")
+            if partial:
+                checked.warnings += [f"{p}: that dataset is not written (partial event)" for p in unnamed]
+            else:
+                checked.problems += unnamed
     if partial:
         checked.warnings += [f"{p} (loaded as a partial event)" for p in optional]
     else:
@@ -176,14 +202,7 @@ class SchemaValidator:
 
     def problems(self, raw: dict) -> list[str]:
         events, facets = self._validators
-        kind = (
-            "RunEvent"
-            if "run" in raw or "eventType" in raw
-            else "JobEvent"
-            if "job" in raw
-            else "DatasetEvent"
-        )
-        found = [_message(e) for e in events[kind].iter_errors(raw)]
+        found = [_message(e) for e in events[event_kind(raw)].iter_errors(raw)]
         for path, container, facet_kind in _facet_containers(raw):
             if not isinstance(container, dict):
                 continue  # the event schema already says what is wrong with it
@@ -198,6 +217,9 @@ def _facet_containers(raw: dict) -> list[tuple[str, Any, str]]:
     for path, owner, kind in (("run", raw.get("run"), "RunFacet"), ("job", raw.get("job"), "JobFacet")):
         if isinstance(owner, dict) and "facets" in owner:
             found.append((f"{path}.facets", owner["facets"], kind))
+    dataset = raw.get("dataset")  # a DatasetEvent's
+    if isinstance(dataset, dict) and "facets" in dataset:
+        found.append(("dataset.facets", dataset["facets"], "DatasetFacet"))
     for side, own in (("inputs", "inputFacets"), ("outputs", "outputFacets")):
         for i, dataset in enumerate(raw.get(side) or []):
             if not isinstance(dataset, dict):
