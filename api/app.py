@@ -1,4 +1,5 @@
-"""The HTTP server: /healthz, /stats (JSON graph statistics) and a statistics page at /.
+"""The HTTP server: /graphql (the API, with GraphiQL), /healthz, /metrics (Prometheus), /stats (JSON graph
+statistics), a statistics page at /, and POST /api/v1/lineage (OpenLineage) when it may write.
 
 `create_app` builds the app around a store it is given; nothing is global, so
 tests and the CLI each serve the store they opened.
@@ -14,6 +15,10 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from api.auth import ApiKeyStore
+from api.graphql.http import mount_graphql
+from api.metrics import install_metrics
+from api.settings import Settings
 from api.stats import GraphStats, graph_stats
 from graph import vocab as v
 from graph.store import GraphStore
@@ -29,8 +34,18 @@ class Health(BaseModel):
     triples: int = Field(description="Triples in all named graphs.")
 
 
-def create_app(store: GraphStore, writer: GraphWriter | None = None) -> FastAPI:
-    """The app serving `store`; `writer` is kept for the endpoints that write (absent: read-only)."""
+def create_app(
+    store: GraphStore,
+    writer: GraphWriter | None = None,
+    settings: Settings | None = None,
+    keys: ApiKeyStore | None = None,
+) -> FastAPI:
+    """The app serving `store`; `writer` is kept for the endpoints that write (absent: read-only).
+
+    `settings` (default: from the environment) set the API's limits and who may call it; `keys`
+    are the API keys it accepts (default: the settings' key file)."""
+    settings = settings or Settings()
+    keys = keys or ApiKeyStore(settings.api_keys_path())
     # The bundled Swagger and ReDoc pages load their scripts from a CDN, which offline users cannot reach;
     # the OpenAPI document itself stays at /openapi.json.
     app = FastAPI(
@@ -45,6 +60,8 @@ def create_app(store: GraphStore, writer: GraphWriter | None = None) -> FastAPI:
         from loaders.openlineage.http import lineage_router
 
         app.include_router(lineage_router(writer))  # POST /api/v1/lineage, for OpenLineage emitters
+    metrics = install_metrics(app, store.count)
+    mount_graphql(app, store, writer, settings, keys, observe=metrics.observe_graphql)
 
     @app.get("/healthz")
     def healthz() -> Health:

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_apikey import apikey_app
 from api.settings import Settings
 
 app = typer.Typer(
@@ -329,6 +330,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 
 load_app = typer.Typer(help="Bring metadata in from a source; prints a report; exits 1 when anything failed.")
 app.add_typer(load_app, name="load")
+app.add_typer(apikey_app, name="apikey")
 
 
 @load_app.command("rdf")

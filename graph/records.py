@@ -31,6 +31,19 @@ class Description:
     def subjects(self) -> list[str]:
         return list(self._by_subject)
 
+    @classmethod
+    def merged(cls, descriptions: Iterable[Description]) -> Description:
+        """One Description of everything `descriptions` describe (each distinct object taken once)."""
+        unique = list({id(d): d for d in descriptions}.values())
+        if len(unique) == 1:
+            return unique[0]
+        merged = cls()
+        for d in unique:
+            for subject, predicates in d._by_subject.items():
+                for predicate, objects in predicates.items():
+                    merged._by_subject[subject][predicate].extend(objects)
+        return merged
+
     def objects(self, subject: NamedNode, predicate: NamedNode) -> list:
         return list(self._by_subject.get(subject.value, {}).get(predicate.value, ()))
 

@@ -1,0 +1,201 @@
+"""What the API reads from the graph, in batches: every call is one store query, and each is counted.
+
+The GraphQL layer never asks the store per entity. It describes many subjects in
+one query (`describe`), lists and counts datasets in one query each
+(`dataset_page`, `dataset_count`), searches in one (`search`). `queries` counts
+the store round trips of a request, which the API reports and a test pins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode
+
+from graph import vocab as v
+from graph.records import Description
+from graph.store import GraphStore
+
+# The types a node can have, most specific first: a node's GraphQL type is the first it has.
+NODE_TYPES: tuple[tuple[NamedNode, str], ...] = (
+    (v.DCAT.Dataset, "Dataset"),
+    (v.CSVW.Column, "Column"),
+    (v.RUN, "Run"),
+    (v.JOB, "Job"),
+    (v.PROV.Person, "Owner"),
+    (v.TEAM, "Owner"),
+    (v.TAG, "Tag"),
+    (v.SKOS.Concept, "Concept"),
+    (v.ODRL.Policy, "Policy"),
+    (v.SSSOM.Mapping, "Mapping"),
+    (v.SH.ValidationResult, "ValidationResult"),
+)
+
+
+DESCRIPTION_SCORE = 0.3  # a match in the description only; names score 0.6 to 1.0
+
+
+@dataclass(frozen=True)
+class DatasetFilter:
+    platform: str | None = None
+    schema: str | None = None
+    name_contains: str | None = None
+    owner: str | None = None  # an owner's key (e-mail, login, team name) or IRI
+    tag: str | None = None
+    concept: str | None = None  # a concept's IRI or preferred label
+    has_personal_data: bool | None = None
+
+
+def _lit(text: str) -> str:
+    return str(Literal(text))  # N-Triples form: quoted and escaped
+
+
+def _iri(node: NamedNode) -> str:
+    return str(node)
+
+
+def _values(nodes: Iterable[NamedNode]) -> str:
+    return " ".join(_iri(n) for n in nodes)
+
+
+def _filter_patterns(f: DatasetFilter) -> list[str]:
+    patterns = []
+    if f.platform:
+        patterns.append(
+            f"?d dg:platform/rdfs:label ?platform . FILTER(LCASE(?platform) = LCASE({_lit(f.platform)}))"
+        )
+    if f.schema:
+        patterns.append(
+            f"?schema dcat:dataset ?d ; rdfs:label ?schemaName . FILTER(?schemaName = {_lit(f.schema)})"
+        )
+    if f.name_contains:
+        patterns.append(f"FILTER(CONTAINS(LCASE(?name), LCASE({_lit(f.name_contains)})))")
+    if f.owner:
+        target = f"<{f.owner}>" if "://" in f.owner else None
+        if target:
+            patterns.append(f"?d dg:owner {target} .")
+        else:
+            patterns.append(f"?d dg:owner/dcterms:identifier {_lit(f.owner)} .")
+    if f.tag:
+        patterns.append(f"?d dg:tag/rdfs:label {_lit(f.tag)} .")
+    if f.concept:
+        concept = f"<{f.concept}>" if "://" in f.concept else "?concept"
+        bind = "" if "://" in f.concept else f" ?concept skos:prefLabel {_lit(f.concept)} ."
+        patterns.append(
+            f"{{ ?d dg:concept {concept} }} UNION {{ ?d dg:hasColumn/dg:concept {concept} }}{bind}"
+        )
+    if f.has_personal_data is not None:
+        exists = "EXISTS" if f.has_personal_data else "NOT EXISTS"
+        patterns.append(f"FILTER({exists} {{ ?d dg:hasColumn/dpv:hasPersonalData ?category }})")
+    return patterns
+
+
+class CatalogReader:
+    """Batched reads of one request. Not shared between requests (it counts their queries)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.queries = 0
+
+    def _select(self, sparql: str) -> list:
+        self.queries += 1
+        return list(self.store.query(sparql))
+
+    def describe(self, subjects: Sequence[NamedNode]) -> Description:
+        """Every outgoing triple of `subjects`, in one query."""
+        if not subjects:
+            return Description()
+        rows = self._select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(set(subjects))} }} ?s ?p ?o }}")
+        return Description((r["s"], r["p"], r["o"]) for r in rows)
+
+    def dataset_page(
+        self, f: DatasetFilter, first: int, after: tuple[str, str] | None
+    ) -> list[tuple[NamedNode, str]]:
+        """Up to `first` datasets matching `f`, ordered by qualified name then IRI, after the cursor."""
+        patterns = _filter_patterns(f)
+        if after is not None:
+            name, iri = (_lit(part) for part in after)
+            patterns.append(f"FILTER(?name > {name} || (?name = {name} && STR(?d) > {iri}))")
+        body = "\n".join(patterns)
+        rows = self._select(
+            "SELECT DISTINCT ?d ?name WHERE { ?d a dcat:Dataset ; dcterms:identifier ?name .\n"
+            f"{body} }} ORDER BY ?name STR(?d) LIMIT {int(first)}"
+        )
+        return [(r["d"], r["name"].value) for r in rows]
+
+    def dataset_count(self, f: DatasetFilter) -> int:
+        body = "\n".join(_filter_patterns(f))
+        rows = self._select(
+            "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dcat:Dataset ; dcterms:identifier ?name .\n"
+            f"{body} }}"
+        )
+        return int(rows[0]["n"].value) if rows else 0
+
+    def columns_of(self, datasets: Sequence[NamedNode]) -> dict[NamedNode, list[NamedNode]]:
+        """Each dataset's columns, ordered by position then name, in one query."""
+        if not datasets:
+            return {}
+        rows = self._select(
+            f"SELECT DISTINCT ?d ?c ?pos ?name WHERE {{ VALUES ?d {{ {_values(set(datasets))} }} ?d dg:hasColumn ?c . "
+            "OPTIONAL { ?c dg:ordinalPosition ?pos } OPTIONAL { ?c rdfs:label ?name } }"
+        )
+        found: dict[NamedNode, dict[NamedNode, tuple]] = {d: {} for d in datasets}
+        for r in rows:
+            pos = r["pos"]
+            key = (
+                pos is None,
+                int(pos.value) if pos is not None else 0,
+                r["name"].value if r["name"] else "",
+            )
+            columns = found.setdefault(r["d"], {})
+            columns[r["c"]] = min(key, columns.get(r["c"], key))  # a column stated by two sources sorts once
+        return {d: sorted(cs, key=lambda c: (cs[c], c.value)) for d, cs in found.items()}
+
+    def search(
+        self, text: str, classes: Sequence[NamedNode], first: int
+    ) -> list[tuple[NamedNode, float, str]]:
+        """Nodes of `classes` whose name, identifier or description contains `text`, best first.
+
+        Score: 1.0 exact name, 0.8 name prefix, 0.6 name contains, 0.3 description contains.
+        """
+        needle = _lit(text.lower())
+        rows = self._select(
+            f"""SELECT ?s (MAX(?score) AS ?best) WHERE {{
+              VALUES ?class {{ {_values(classes)} }}
+              ?s a ?class .
+              {{ ?s rdfs:label ?text BIND("name" AS ?field) }}
+              UNION {{ ?s dcterms:identifier ?text BIND("name" AS ?field) }}
+              UNION {{ ?s skos:prefLabel ?text BIND("name" AS ?field) }}
+              UNION {{ ?s dcterms:description ?text BIND("description" AS ?field) }}
+              BIND(LCASE(STR(?text)) AS ?lower)
+              FILTER(CONTAINS(?lower, {needle}))
+              BIND(IF(?field = "description", {DESCRIPTION_SCORE},
+                   IF(?lower = {needle}, 1.0, IF(STRSTARTS(?lower, {needle}), 0.8, 0.6))) AS ?score)
+            }} GROUP BY ?s ORDER BY DESC(?best) STR(?s) LIMIT {int(first)}"""
+        )
+        return [(r["s"], float(r["best"].value), _matched(float(r["best"].value))) for r in rows]
+
+    def subjects_with(
+        self, predicate: NamedNode, objects: Sequence[NamedNode]
+    ) -> dict[NamedNode, list[NamedNode]]:
+        """For each of `objects`, the subjects pointing at it by `predicate` (runs of jobs, ...), in one query."""
+        if not objects:
+            return {}
+        rows = self._select(
+            f"SELECT ?s ?o WHERE {{ VALUES ?o {{ {_values(set(objects))} }} ?s {_iri(predicate)} ?o }}"
+        )
+        found: dict[NamedNode, list[NamedNode]] = {o: [] for o in objects}
+        for r in rows:
+            found.setdefault(r["o"], []).append(r["s"])
+        return {o: sorted(ss, key=lambda n: n.value) for o, ss in found.items()}
+
+
+def _matched(score: float) -> str:
+    return "description" if score <= DESCRIPTION_SCORE else "name"
+
+
+def node_type(iri: NamedNode, d: Description) -> str | None:
+    """The GraphQL type of a described node, or None when it is nothing the API serves."""
+    types = set(d.objects(iri, v.RDF.type))
+    return next((name for cls, name in NODE_TYPES if cls in types), None)

@@ -1,0 +1,74 @@
+"""The strawberry schema, its limits and extensions, and the SDL it exports."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import AddValidationRules, DisableIntrospection, SchemaExtension
+
+from api.graphql.limits import limits_rule
+from api.graphql.mutations import Mutation
+from api.graphql.query import Query
+from api.graphql.types import TYPES
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+Observer = Callable[[str | None, str, float, bool], None]  # operation, type, seconds, ok
+
+
+class RequestCost(SchemaExtension):
+    """Adds `extensions.cost.storeQueries` to each response: the store round trips the request made."""
+
+    def get_results(self) -> dict:
+        context = self.execution_context.context
+        reader = getattr(context, "reader", None)
+        return {"cost": {"storeQueries": reader.queries}} if reader is not None else {}
+
+
+def _observing(observe: Observer) -> type[SchemaExtension]:
+    class Observe(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            started = time.perf_counter()
+            yield
+            ec = self.execution_context
+            kind = ec.operation_type.value if getattr(ec, "operation_type", None) else "query"
+            ok = not (ec.result is not None and ec.result.errors) and not ec.pre_execution_errors
+            observe(ec.operation_name, kind, time.perf_counter() - started, ok)
+
+    return Observe
+
+
+def build_schema(
+    *,
+    max_depth: int = 12,
+    max_complexity: int = 20_000,
+    introspection: bool = True,
+    observe: Observer | None = None,
+) -> strawberry.Schema:
+    rule = limits_rule(max_depth, max_complexity)
+    extensions: list = [lambda: AddValidationRules([rule]), RequestCost]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    if observe is not None:
+        extensions.append(_observing(observe))
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, types=list(TYPES.values()), extensions=extensions
+    )
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed to api/graphql/schema.graphql."""
+    return build_schema().as_str() + "\n"
+
+
+def main() -> None:
+    """Write the SDL file: `python -m api.graphql.schema`."""
+    SDL_PATH.write_text(sdl())
+    print(f"wrote {SDL_PATH}")
+
+
+if __name__ == "__main__":
+    main()
