@@ -193,7 +193,7 @@ def render_index(stats: GraphStats, lineage_example: str | None = None) -> str:
 <table><thead><tr><th>graph</th><th>triples</th></tr></thead><tbody>{graph_rows}</tbody></table>
 <h2>What to try next</h2>
 <ul>{steps}</ul>
-<p>The same numbers as JSON: <a href="/stats">/stats</a>; liveness: <a href="/healthz">/healthz</a>.</p>
+<p>The GraphQL API, with GraphiQL: <a href="/graphql">/graphql</a>. The same numbers as JSON: <a href="/stats">/stats</a>; liveness: <a href="/healthz">/healthz</a>; Prometheus: <a href="/metrics">/metrics</a>.</p>
 </main>
 </body>
 </html>

@@ -456,14 +456,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (DATAGRAPH_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (DATAGRAPH_PORT).")] = None,
 ) -> None:
-    """Serve the graph over HTTP (/healthz, /stats and a page of graph statistics at /)."""
+    """Serve the graph over HTTP: the GraphQL API at /graphql (GraphiQL in a browser), /healthz, /metrics,
+    /stats, a page of graph statistics at /, and POST /api/v1/lineage for OpenLineage emitters."""
     from api.app import create_app
     from api.app import serve as run_server
     from api.wiring import build_writer
 
     with _user_errors(), _store() as store:
         run_server(
-            create_app(store, build_writer(state.settings, store)),
+            create_app(store, build_writer(state.settings, store), state.settings),
             host or state.settings.host,
             port or state.settings.port,
         )
@@ -478,6 +479,7 @@ def demo(
     """Load the bundled sample retail catalog into the store, then serve it."""
     from api.app import create_app
     from api.app import serve as run_server
+    from api.auth import Role
     from api.demo import load_demo, next_steps
     from api.wiring import build_writer
 
@@ -491,7 +493,10 @@ def demo(
         out.print(f"sample catalog loaded into {state.settings.store} ({store.count()} triples in the store)")
         out.print(next_steps(f"http://{host}:{port}"))
         if not no_serve:
-            run_server(create_app(store, writer), host, port)
+            settings = state.settings
+            if settings.anonymous_role is None:  # the demo is read by whoever opens it
+                settings = settings.model_copy(update={"anonymous_role": Role.VIEWER})
+            run_server(create_app(store, writer, settings), host, port)
 
 
 def main() -> None:

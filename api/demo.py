@@ -72,8 +72,19 @@ The sample retail warehouse is in the graph, loaded the way a real one is: the r
 database (main.*), the dbt project's staging and marts models from its artifacts, and an Airflow DAG's
 OpenLineage events exporting marts.fct_daily_sales to {REPORT_FILE}.
 
-Open {base}/ for the graph's statistics;
-     {base}/healthz and {base}/stats answer in JSON.
+Open {base}/graphql for the GraphQL API in GraphiQL (it works offline). The demo lets anonymous callers
+read; try:
+
+  {{ dataset(name: "{UPSTREAM_EXAMPLE}") {{ description owners {{ owner {{ key }} }} columns {{ totalCount }} }} }}
+  {{ lineage(id: "{EMAIL_COLUMN}", direction: DOWNSTREAM, level: COLUMN) {{ edges {{ upstream downstream kind }} }} }}
+  {{ impact(id: "staging.stg_customers") {{ datasets {{ dataset {{ qualifiedName }} }} owners {{ key }} }} }}
+
+To change the graph through the API, create a key and send it as `Authorization: Bearer <key>`:
+
+  datagraph apikey create --role steward
+
+Open {base}/ for the graph's statistics; {base}/healthz, {base}/stats and {base}/metrics (Prometheus)
+answer too.
 
 Then, in another terminal (the server holds the store; these commands read it alongside;
 `source .venv/bin/activate` first, or call .venv/bin/datagraph):

@@ -95,7 +95,7 @@ class SetDescriptionInput:
 
 @strawberry.type
 class SetDescriptionPayload:
-    node: Annotated["Node", strawberry.lazy("api.graphql.types")]  # noqa: F821, UP037
+    node: Node
     change: Change
 
 
