@@ -5,18 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
 import pytest
 import strawberry
-import uvicorn
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from strawberry.http.ides import get_graphql_ide_html
@@ -31,34 +26,9 @@ from api.graphiql import (
     mount_graphiql_assets,
 )
 from api.metrics import Metrics, install_metrics
+from tests.conftest import running
 
 TRIPLES = 1234
-
-
-@contextmanager
-def running(app) -> Iterator[str]:
-    """Serve `app` on a free 127.0.0.1 port in a background thread; yields its base URL.
-
-    The approach of tests/api/test_app.py's helper, copied rather than imported: that module imports the
-    whole application (api.app), which these tests do not need."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 15
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
 
 
 @strawberry.type
