@@ -144,9 +144,9 @@ def one_of(field: str, value: str, allowed: Iterable[str]) -> str:
     return value
 
 
-def local_name(field: str, text: str, what: str) -> str:
+def local_name(field: str, text: str, what: str, example: str) -> str:
     if not LOCAL_NAME.fullmatch(text):
-        raise InputProblem(field, f"{text!r} is not {what} (a local name like {what.split()[-1]}); fix it")
+        raise InputProblem(field, f"{text!r} is not {what}; give a local name like {example}")
     return text
 
 
@@ -212,9 +212,9 @@ def column_records(field: str, columns: list[ColumnInput]) -> tuple[records.Colu
         if name in {o.name for o in out}:
             raise InputProblem(f"{at}.name", f"column {name!r} is listed twice; list each column once")
         if c.datatype is not None:
-            local_name(f"{at}.datatype", c.datatype, "an XSD datatype")
+            local_name(f"{at}.datatype", c.datatype, "an XSD datatype", "integer")
         for j, category in enumerate(c.personal_data):
-            local_name(f"{at}.personalData[{j}]", category, "a DPV personal-data category EmailAddress")
+            local_name(f"{at}.personalData[{j}]", category, "a DPV personal-data category", "EmailAddress")
         if c.ordinal is not None and c.ordinal < 0:
             raise InputProblem(f"{at}.ordinal", f"{c.ordinal} is not a position; give 0 or more")
         out.append(
@@ -355,14 +355,19 @@ class RemoveLineageInput:
 
 
 @strawberry.type
-class LineagePayload:
+class AddLineagePayload:
     upstream: Node
     downstream: Node
     change: Change
 
 
-AddLineageResult = Annotated[LineagePayload | InputError, strawberry.union("AddLineageResult")]
-RemoveLineageResult = Annotated[LineagePayload | InputError, strawberry.union("RemoveLineageResult")]
+@strawberry.type
+class RemoveLineagePayload(AddLineagePayload):
+    pass
+
+
+AddLineageResult = Annotated[AddLineagePayload | InputError, strawberry.union("AddLineageResult")]
+RemoveLineageResult = Annotated[RemoveLineagePayload | InputError, strawberry.union("RemoveLineageResult")]
 
 
 def lineage_ends(
@@ -379,7 +384,7 @@ def lineage_ends(
     return up, down, up_type
 
 
-def add_lineage(info: Info[Context, None], input: AddLineageInput) -> LineagePayload:
+def add_lineage(info: Info[Context, None], input: AddLineageInput) -> AddLineagePayload:
     writer = writer_of(info, "add lineage")
     up, down, level = lineage_ends(info, str(input.upstream), str(input.downstream))
     job = typed(info, "job", str(input.job), ("Job",))[0] if input.job is not None else None
@@ -393,12 +398,12 @@ def add_lineage(info: Info[Context, None], input: AddLineageInput) -> LineagePay
     changeset = changeset_of(info, f"addLineage {up.value} -> {down.value}")
     changeset.add(edge.to_triples(writer.iris), writer.iris.user_graph())
     result = commit(info, writer, changeset)
-    return LineagePayload(
+    return AddLineagePayload(
         upstream=node_of(info, up, level), downstream=node_of(info, down, level), change=change_of(result)
     )
 
 
-def remove_lineage(info: Info[Context, None], input: RemoveLineageInput) -> LineagePayload:
+def remove_lineage(info: Info[Context, None], input: RemoveLineageInput) -> RemoveLineagePayload:
     writer = writer_of(info, "remove lineage")
     up, down, level = lineage_ends(info, str(input.upstream), str(input.downstream))
     store = info.context.store
@@ -419,7 +424,7 @@ def remove_lineage(info: Info[Context, None], input: RemoveLineageInput) -> Line
         remove_everywhere(info, changeset, down, v.PROV.qualifiedDerivation, n)
         remove_everywhere(info, changeset, n, None, None)
     result = commit(info, writer, changeset)
-    return LineagePayload(
+    return RemoveLineagePayload(
         upstream=node_of(info, up, level), downstream=node_of(info, down, level), change=change_of(result)
     )
 
@@ -476,23 +481,33 @@ def set_owner(info: Info[Context, None], input: SetOwnerInput) -> SetOwnerPayloa
 
 
 @strawberry.input
-class TagInput:
+class AddTagInput:
     id: strawberry.ID = strawberry.field(description="A dataset or column: IRI or name.")
     tag: str
 
 
+@strawberry.input
+class RemoveTagInput(AddTagInput):
+    pass
+
+
 @strawberry.type
-class TagPayload:
+class AddTagPayload:
     node: Node
     tag: Tag
     change: Change
 
 
-AddTagResult = Annotated[TagPayload | InputError, strawberry.union("AddTagResult")]
-RemoveTagResult = Annotated[TagPayload | InputError, strawberry.union("RemoveTagResult")]
+@strawberry.type
+class RemoveTagPayload(AddTagPayload):
+    pass
 
 
-def add_tag(info: Info[Context, None], input: TagInput) -> TagPayload:
+AddTagResult = Annotated[AddTagPayload | InputError, strawberry.union("AddTagResult")]
+RemoveTagResult = Annotated[RemoveTagPayload | InputError, strawberry.union("RemoveTagResult")]
+
+
+def add_tag(info: Info[Context, None], input: AddTagInput) -> AddTagPayload:
     writer = writer_of(info, "add a tag")
     iri, found = typed(info, "id", str(input.id), ("Dataset", "Column"))
     tag = non_empty("tag", input.tag, "the tag")
@@ -503,10 +518,12 @@ def add_tag(info: Info[Context, None], input: TagInput) -> TagPayload:
         writer.iris.user_graph(),
     )
     result = commit(info, writer, changeset)
-    return TagPayload(node=node_of(info, iri, found), tag=node_of(info, t, "Tag"), change=change_of(result))
+    return AddTagPayload(
+        node=node_of(info, iri, found), tag=node_of(info, t, "Tag"), change=change_of(result)
+    )
 
 
-def remove_tag(info: Info[Context, None], input: TagInput) -> TagPayload:
+def remove_tag(info: Info[Context, None], input: RemoveTagInput) -> RemoveTagPayload:
     writer = writer_of(info, "remove a tag")
     iri, found = typed(info, "id", str(input.id), ("Dataset", "Column"))
     tag = non_empty("tag", input.tag, "the tag")
@@ -516,7 +533,9 @@ def remove_tag(info: Info[Context, None], input: TagInput) -> TagPayload:
     changeset = changeset_of(info, f"removeTag {tag} from {iri.value}")
     remove_everywhere(info, changeset, iri, v.HAS_TAG, t)
     result = commit(info, writer, changeset)
-    return TagPayload(node=node_of(info, iri, found), tag=node_of(info, t, "Tag"), change=change_of(result))
+    return RemoveTagPayload(
+        node=node_of(info, iri, found), tag=node_of(info, t, "Tag"), change=change_of(result)
+    )
 
 
 # --- attachPolicy -----------------------------------------------------------------------------------
@@ -549,7 +568,7 @@ def attach_policy(info: Info[Context, None], input: AttachPolicyInput) -> Attach
     writer = writer_of(info, "attach a policy")
     name = non_empty("policy", input.policy, "the policy's name")
     target, found = typed(info, "target", str(input.target), ("Dataset", "Column"))
-    action = local_name("action", input.action, "an ODRL action read")
+    action = local_name("action", input.action, "an ODRL action", "read")
     kind = one_of("kind", input.kind, RULE_KINDS)
     assignee = (
         non_empty("assignee", input.assignee, "a role name, or leave it out")
@@ -605,7 +624,7 @@ IngestOpenLineageResult = Annotated[
 def ingest_open_lineage(info: Info[Context, None], input: IngestOpenLineageInput) -> IngestOpenLineagePayload:
     writer = writer_of(info, "ingest an OpenLineage event")
     try:
-        result = ingest_event(input.event, writer)
+        result = ingest_event(input.event, writer, actor=info.context.actor)
     except InvalidEvent as e:
         path = e.problems[0].split(":", 1)[0] if e.problems else ""
         raise InputProblem(
@@ -669,11 +688,11 @@ class Mutation:
         return answer(set_owner, info, input)
 
     @strawberry.mutation(description="Tag a dataset or column.")
-    def add_tag(self, info: Info[Context, None], input: TagInput) -> AddTagResult:
+    def add_tag(self, info: Info[Context, None], input: AddTagInput) -> AddTagResult:
         return answer(add_tag, info, input)
 
     @strawberry.mutation(description="Remove a tag from a dataset or column, wherever it was stated.")
-    def remove_tag(self, info: Info[Context, None], input: TagInput) -> RemoveTagResult:
+    def remove_tag(self, info: Info[Context, None], input: RemoveTagInput) -> RemoveTagResult:
         return answer(remove_tag, info, input)
 
     @strawberry.mutation(description="Add a rule about a dataset or column to a policy (created if new).")

@@ -62,8 +62,11 @@ def ingest_event(
     validator: SchemaValidator | None = None,
     *,
     partial: bool = False,
+    actor: str = ACTOR,
 ) -> EventResult:
-    """Write one event; raises InvalidEvent (nothing written) when it cannot be loaded."""
+    """Write one event; raises InvalidEvent (nothing written) when it cannot be loaded.
+
+    `actor` is who the audit records as writing it (the API passes its caller)."""
     checked = check_event(raw, validator, partial=partial)
     checked.raise_if_invalid()
     event = parse_event(raw)
@@ -72,7 +75,7 @@ def ingest_event(
     subject = _subject(event)
     graph = iris.source_graph(f"openlineage:{subject}")
     kind = event.event_type or ("job" if event.job is not None else "dataset")
-    changeset = ChangeSet(actor=ACTOR, reason=f"OpenLineage {kind} event of {subject}")
+    changeset = ChangeSet(actor=actor, reason=f"OpenLineage {kind} event of {subject}")
     triples = list(records.triples(iris))
     run = records.run
     if run is not None:
