@@ -33,6 +33,11 @@ NODE_TYPES: tuple[tuple[NamedNode, str], ...] = (
 )
 
 
+# Lineage is read by traversals, never from a node's description: leaving it out keeps descriptions small.
+_LINEAGE_PREDICATES = ", ".join(
+    str(p) for p in (v.PROV.wasDerivedFrom, v.PROV.qualifiedDerivation, *v.KIND_PREDICATES.values())
+)
+
 DESCRIPTION_SCORE = 0.3  # a match in the description only; names score 0.6 to 1.0
 
 
@@ -106,7 +111,10 @@ class CatalogReader:
         """Every outgoing triple of `subjects`, in one query."""
         if not subjects:
             return Description()
-        rows = self._select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(set(subjects))} }} ?s ?p ?o }}")
+        rows = self._select(
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(set(subjects))} }} ?s ?p ?o "
+            f"FILTER(?p NOT IN ({_LINEAGE_PREDICATES})) }}"
+        )
         return Description((r["s"], r["p"], r["o"]) for r in rows)
 
     def dataset_page(

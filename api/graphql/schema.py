@@ -7,7 +7,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import AddValidationRules, DisableIntrospection, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 
 from api.graphql.limits import limits_rule
 from api.graphql.mutations import Mutation
@@ -49,7 +55,13 @@ def build_schema(
     observe: Observer | None = None,
 ) -> strawberry.Schema:
     rule = limits_rule(max_depth, max_complexity)
-    extensions: list = [lambda: AddValidationRules([rule]), RequestCost]
+    # The limits do not depend on variables, so a validated document stays valid: cache both steps.
+    extensions: list = [
+        lambda: AddValidationRules([rule]),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        RequestCost,
+    ]
     if not introspection:
         extensions.append(DisableIntrospection)
     if observe is not None:
