@@ -22,10 +22,6 @@ from graph.records import OWNERSHIP_ROLES, Description
 T = TypeVar("T")
 
 
-def text(d: Description, iri: NamedNode, predicate: NamedNode) -> str | None:
-    return d.text(iri, predicate)
-
-
 def key_parts(info: Info[Context, None], iri: NamedNode) -> tuple[str, ...]:
     try:
         return info.context.iris.key_of(iri)
@@ -36,6 +32,11 @@ def key_parts(info: Info[Context, None], iri: NamedNode) -> tuple[str, ...]:
 @strawberry.interface(description="Anything in the graph the API serves, identified by its IRI.")
 class Node:
     id: strawberry.ID = strawberry.field(description="The node's IRI.")
+    iri: strawberry.Private[NamedNode]
+    d: strawberry.Private[Description]  # the triples the node was read from
+
+    def text(self, predicate: NamedNode) -> str | None:
+        return self.d.text(self.iri, predicate)
 
     @strawberry.field(description="The node's type name (Dataset, Column, Job, ...).")
     def type(self) -> str:
@@ -81,12 +82,9 @@ def _node(iri: NamedNode, d: Description) -> dict:
 
 @strawberry.type(description="A tag attached to datasets or columns.")
 class Tag(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def name(self, info: Info[Context, None]) -> str:
-        found = text(self.d, self.iri, v.RDFS.label)
+        found = self.text(v.RDFS.label)
         parts = key_parts(info, self.iri)
         return found or (parts[1] if len(parts) > 1 else self.iri.value)
 
@@ -99,20 +97,17 @@ class OwnerKind(Enum):
 
 @strawberry.type(description="A person or a team responsible for data.")
 class Owner(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field(description="The owner's key: an e-mail, a login or a team name.")
     def key(self) -> str:
-        return text(self.d, self.iri, v.DCTERMS.identifier) or self.iri.value
+        return self.text(v.DCTERMS.identifier) or self.iri.value
 
     @strawberry.field
     def name(self) -> str | None:
-        return text(self.d, self.iri, v.RDFS.label)
+        return self.text(v.RDFS.label)
 
     @strawberry.field
     def email(self) -> str | None:
-        return text(self.d, self.iri, v.EMAIL)
+        return self.text(v.EMAIL)
 
     @strawberry.field
     def kind(self) -> OwnerKind:
@@ -127,18 +122,13 @@ class Ownership:
 
 @strawberry.type(description="A glossary concept: what a dataset or column means.")
 class Concept(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def label(self) -> str:
-        return (
-            text(self.d, self.iri, v.SKOS.prefLabel) or text(self.d, self.iri, v.RDFS.label) or self.iri.value
-        )
+        return self.text(v.SKOS.prefLabel) or self.text(v.RDFS.label) or self.iri.value
 
     @strawberry.field
     def definition(self) -> str | None:
-        return text(self.d, self.iri, v.SKOS.definition)
+        return self.text(v.SKOS.definition)
 
     @strawberry.field
     def synonyms(self) -> list[str]:
@@ -166,16 +156,13 @@ class PolicyRule:
 
 @strawberry.type(description="An ODRL policy.")
 class Policy(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def name(self) -> str:
-        return text(self.d, self.iri, v.RDFS.label) or self.iri.value
+        return self.text(v.RDFS.label) or self.iri.value
 
     @strawberry.field
     def description(self) -> str | None:
-        return text(self.d, self.iri, v.DCTERMS.description)
+        return self.text(v.DCTERMS.description)
 
     @strawberry.field
     async def rules(self, info: Info[Context, None]) -> list[PolicyRule]:
@@ -203,24 +190,21 @@ class Policy(Node):
 
 @strawberry.type(description="A job: recurring work that reads and writes datasets.")
 class Job(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def name(self) -> str:
-        return text(self.d, self.iri, v.RDFS.label) or self.iri.value
+        return self.text(v.RDFS.label) or self.iri.value
 
     @strawberry.field(description="namespace.name")
     def qualified_name(self) -> str | None:
-        return text(self.d, self.iri, v.DCTERMS.identifier)
+        return self.text(v.DCTERMS.identifier)
 
     @strawberry.field
     def description(self) -> str | None:
-        return text(self.d, self.iri, v.DCTERMS.description)
+        return self.text(v.DCTERMS.description)
 
     @strawberry.field
     def sql(self) -> str | None:
-        return text(self.d, self.iri, v.SQL_TEXT)
+        return self.text(v.SQL_TEXT)
 
     @strawberry.field(description="The job's runs, newest IRI order.")
     async def runs(self, info: Info[Context, None]) -> list[Run]:
@@ -231,24 +215,21 @@ class Job(Node):
 
 @strawberry.type(description="One execution of a job.")
 class Run(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def run_id(self) -> str:
-        return text(self.d, self.iri, v.DCTERMS.identifier) or self.iri.value
+        return self.text(v.DCTERMS.identifier) or self.iri.value
 
     @strawberry.field(description="START, RUNNING, COMPLETE, FAIL, ABORT, ...")
     def state(self) -> str | None:
-        return text(self.d, self.iri, v.RUN_STATE)
+        return self.text(v.RUN_STATE)
 
     @strawberry.field
     def started(self) -> str | None:
-        return text(self.d, self.iri, v.PROV.startedAtTime)
+        return self.text(v.PROV.startedAtTime)
 
     @strawberry.field
     def ended(self) -> str | None:
-        return text(self.d, self.iri, v.PROV.endedAtTime)
+        return self.text(v.PROV.endedAtTime)
 
     @strawberry.field
     async def job(self, info: Info[Context, None]) -> Job | None:
@@ -264,9 +245,6 @@ class Run(Node):
 
 @strawberry.type(description="A mapping between a column and an ontology concept (SSSOM).")
 class Mapping(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def subject(self) -> strawberry.ID | None:
         found = self.d.value(self.iri, v.SSSOM.subject_id)
@@ -274,7 +252,7 @@ class Mapping(Node):
 
     @strawberry.field
     def predicate(self) -> str | None:
-        return text(self.d, self.iri, v.SSSOM.predicate_id)
+        return self.text(v.SSSOM.predicate_id)
 
     @strawberry.field(name="object")
     def object_(self) -> strawberry.ID | None:
@@ -283,15 +261,12 @@ class Mapping(Node):
 
     @strawberry.field
     def confidence(self) -> float | None:
-        found = text(self.d, self.iri, v.SSSOM.confidence)
+        found = self.text(v.SSSOM.confidence)
         return float(found) if found is not None else None
 
 
 @strawberry.type(description="One finding of a SHACL validation.")
 class ValidationResult(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def focus_node(self) -> strawberry.ID | None:
         found = self.d.value(self.iri, v.SH.focusNode)
@@ -299,15 +274,15 @@ class ValidationResult(Node):
 
     @strawberry.field
     def path(self) -> str | None:
-        return text(self.d, self.iri, v.SH.resultPath)
+        return self.text(v.SH.resultPath)
 
     @strawberry.field
     def message(self) -> str | None:
-        return text(self.d, self.iri, v.SH.resultMessage)
+        return self.text(v.SH.resultMessage)
 
     @strawberry.field
     def severity(self) -> str | None:
-        found = text(self.d, self.iri, v.SH.resultSeverity)
+        found = self.text(v.SH.resultSeverity)
         return found.removeprefix(v.SH.iri) if found else None
 
 
@@ -334,16 +309,13 @@ async def _concepts(info: Info[Context, None], d: Description, iri: NamedNode) -
 
 @strawberry.type(description="A column of a dataset.")
 class Column(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def name(self) -> str:
-        return text(self.d, self.iri, v.RDFS.label) or self.iri.value
+        return self.text(v.RDFS.label) or self.iri.value
 
     @strawberry.field(description="dataset.column")
     def qualified_name(self) -> str | None:
-        return text(self.d, self.iri, v.DCTERMS.identifier)
+        return self.text(v.DCTERMS.identifier)
 
     @strawberry.field(description="The XSD datatype's local name: string, integer, date, ...")
     def datatype(self) -> str | None:
@@ -352,21 +324,21 @@ class Column(Node):
 
     @strawberry.field(description="The type as the source system states it, e.g. varchar(255).")
     def native_type(self) -> str | None:
-        return text(self.d, self.iri, v.NATIVE_TYPE)
+        return self.text(v.NATIVE_TYPE)
 
     @strawberry.field
     def nullable(self) -> bool | None:
-        required = text(self.d, self.iri, v.CSVW.required)
+        required = self.text(v.CSVW.required)
         return None if required is None else required != "true"
 
     @strawberry.field
     def ordinal(self) -> int | None:
-        found = text(self.d, self.iri, v.ORDINAL)
+        found = self.text(v.ORDINAL)
         return int(found) if found is not None else None
 
     @strawberry.field
     def description(self) -> str | None:
-        return text(self.d, self.iri, v.DCTERMS.description)
+        return self.text(v.DCTERMS.description)
 
     @strawberry.field(description="DPV personal-data categories of the column's values (EmailAddress, ...).")
     def personal_data(self) -> list[str]:
@@ -394,16 +366,13 @@ ColumnConnection = Connection[Column]
 
 @strawberry.type(description="A table, view, file or dbt model.")
 class Dataset(Node):
-    iri: strawberry.Private[NamedNode]
-    d: strawberry.Private[Description]
-
     @strawberry.field
     def name(self) -> str:
-        return text(self.d, self.iri, v.RDFS.label) or self.iri.value
+        return self.text(v.RDFS.label) or self.iri.value
 
     @strawberry.field(description="The name with its containers: database.schema.table.")
     def qualified_name(self) -> str:
-        return text(self.d, self.iri, v.DCTERMS.identifier) or self.iri.value
+        return self.text(v.DCTERMS.identifier) or self.iri.value
 
     @strawberry.field
     def platform(self, info: Info[Context, None]) -> str | None:
@@ -424,11 +393,11 @@ class Dataset(Node):
 
     @strawberry.field
     def description(self) -> str | None:
-        return text(self.d, self.iri, v.DCTERMS.description)
+        return self.text(v.DCTERMS.description)
 
     @strawberry.field
     def row_count(self) -> int | None:
-        found = text(self.d, self.iri, v.ROW_COUNT)
+        found = self.text(v.ROW_COUNT)
         return int(found) if found is not None else None
 
     @strawberry.field
