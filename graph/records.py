@@ -443,6 +443,19 @@ RULE_KINDS: dict[str, NamedNode] = {
 }
 
 
+def rule_iri(policy: NamedNode, index: int) -> NamedNode:
+    """The IRI of a policy's rule number `index` (rules are numbered from 0 in the order they were added)."""
+    return NamedNode(f"{policy.value}/rule/{index}")
+
+
+def rule_index(rule: NamedNode) -> int:
+    return int(rule.value.rsplit("/rule/", 1)[1])
+
+
+def policy_of_rule(rule: NamedNode) -> NamedNode:
+    return NamedNode(rule.value.rsplit("/rule/", 1)[0])
+
+
 @dataclass(frozen=True)
 class PolicyRule:
     """One ODRL rule: `kind` of `action` on `target` (an asset or asset category) for `assignee`."""
@@ -455,6 +468,14 @@ class PolicyRule:
     def __post_init__(self) -> None:
         if self.kind not in RULE_KINDS:
             raise ValueError(f"rule kind must be one of {sorted(RULE_KINDS)}, not {self.kind!r}")
+
+    def to_triples(self, policy: NamedNode, index: int, iris: IriMinter) -> Iterator[Triple]:
+        r = rule_iri(policy, index)
+        yield (policy, RULE_KINDS[self.kind], r)
+        yield (r, v.ODRL.action, v.ODRL[self.action])
+        yield (r, v.ODRL.target, self.target)
+        if self.assignee:
+            yield (r, v.ODRL.assignee, iris.role(self.assignee))
 
 
 @dataclass(frozen=True)
@@ -477,12 +498,7 @@ class Policy:
         if self.description:
             yield (s, v.DCTERMS.description, _lit(self.description))
         for i, rule in enumerate(self.rules):
-            r = NamedNode(f"{s.value}/rule/{i}")
-            yield (s, RULE_KINDS[rule.kind], r)
-            yield (r, v.ODRL.action, v.ODRL[rule.action])
-            yield (r, v.ODRL.target, rule.target)
-            if rule.assignee:
-                yield (r, v.ODRL.assignee, iris.role(rule.assignee))
+            yield from rule.to_triples(s, i, iris)
 
     @classmethod
     def from_rdf(cls, iri: NamedNode, d: Description, iris: IriMinter) -> Policy:
@@ -495,7 +511,7 @@ class Policy:
                 assignee = d.value(r, v.ODRL.assignee)
                 rules.append(
                     (
-                        int(r.value.rsplit("/", 1)[1]),
+                        rule_index(r),
                         PolicyRule(
                             kind=kind,
                             action=d.value(r, v.ODRL.action).value.removeprefix(v.ODRL.iri),

@@ -105,19 +105,13 @@ SetDescriptionResult = Annotated[SetDescriptionPayload | InputError, strawberry.
 def set_description(info: Info[Context, None], input: SetDescriptionInput) -> SetDescriptionPayload:
     writer = writer_of(info, "set a description")
     iri = resolve_input(info, "id", str(input.id))
-    graph = writer.iris.user_graph()
-    changeset = ChangeSet(actor=info.context.actor, reason=f"setDescription of {iri.value}")
-    current = [q for q in info.context.store.quads(iri, v.DCTERMS.description, None)]
-    for q in current:
-        changeset.remove([(iri, v.DCTERMS.description, q.object)], q.graph_name)
+    changeset = changeset_of(info, f"setDescription of {iri.value}")
+    remove_everywhere(info, changeset, iri, v.DCTERMS.description, None)
     text = input.description.strip()
     if text:
-        changeset.add([(iri, v.DCTERMS.description, Literal(text))], graph)
+        changeset.add([(iri, v.DCTERMS.description, Literal(text))], writer.iris.user_graph())
     result = commit(info, writer, changeset)
-    d = info.context.reader.describe([iri])
-    return SetDescriptionPayload(
-        node=make_node(node_type(iri, d) or "Dataset", iri, d), change=change_of(result)
-    )
+    return SetDescriptionPayload(node=node_of(info, iri, "Dataset"), change=change_of(result))
 
 
 # --- helpers shared by the mutations below --------------------------------------------------------
@@ -578,17 +572,9 @@ def attach_policy(info: Info[Context, None], input: AttachPolicyInput) -> Attach
     iris = writer.iris
     p = iris.policy(name)
     store = info.context.store
-    taken = [
-        int(q.object.value.rsplit("/", 1)[1]) for r in RULE_KINDS.values() for q in store.quads(p, r, None)
-    ]
-    rule = NamedNode(f"{p.value}/rule/{max(taken, default=-1) + 1}")
-    triples = [
-        (p, RULE_KINDS[kind], rule),
-        (rule, v.ODRL.action, v.ODRL[action]),
-        (rule, v.ODRL.target, target),
-    ]
-    if assignee is not None:
-        triples.append((rule, v.ODRL.assignee, iris.role(assignee)))
+    taken = [records.rule_index(q.object) for r in RULE_KINDS.values() for q in store.quads(p, r, None)]
+    rule = records.PolicyRule(kind=kind, action=action, target=target, assignee=assignee)
+    triples = list(rule.to_triples(p, max(taken, default=-1) + 1, iris))
     if not store.has(p, v.RDF.type, v.ODRL.Policy):
         triples += records.Policy(name=name).to_triples(iris)
     changeset = changeset_of(info, f"attachPolicy {name}: {kind} to {action} {target.value}")

@@ -17,7 +17,7 @@ from strawberry.types import Info
 
 from api.graphql.context import Context
 from graph import vocab as v
-from graph.records import OWNERSHIP_ROLES, Description
+from graph.records import OWNERSHIP_ROLES, Description, policy_of_rule
 
 T = TypeVar("T")
 
@@ -415,7 +415,7 @@ class Dataset(Node):
     @strawberry.field(description="Policies with a rule targeting this dataset.")
     def policies(self, info: Info[Context, None]) -> list[strawberry.ID]:
         rules = info.context.reader.subjects_with(v.ODRL.target, [self.iri]).get(self.iri, [])
-        return [strawberry.ID(r.value.rsplit("/rule/", 1)[0]) for r in rules]
+        return [strawberry.ID(policy_of_rule(r).value) for r in rules]
 
     @strawberry.field(description="The dataset's columns in their order.")
     async def columns(
