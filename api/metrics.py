@@ -28,9 +28,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.responses import Response
+
+from graph.read_cache import ReadCache
 
 try:  # prometheus_client >= 0.22, whose CONTENT_TYPE_LATEST is the 1.0.0 text format
     from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYPE
@@ -105,12 +107,44 @@ class _CachedGauge(Collector):
         yield family
 
 
+class _ReadCacheCollector(Collector):
+    """The read cache's figures at scrape time: its size, hits, misses and what it dropped."""
+
+    def __init__(self, cache: ReadCache) -> None:
+        self._cache = cache
+
+    def describe(self) -> Iterable[Metric]:
+        return []
+
+    def collect(self) -> Iterable[Metric]:
+        s = self._cache.stats()
+        entries = GaugeMetricFamily("datagraph_read_cache_entries", "Answers the API's read cache holds.")
+        entries.add_metric([], s.entries)
+        yield entries
+        lookups = CounterMetricFamily(
+            "datagraph_read_cache_lookups", "Read cache lookups, by result (hit/miss).", labels=["result"]
+        )
+        lookups.add_metric(["hit"], s.hits)
+        lookups.add_metric(["miss"], s.misses)
+        yield lookups
+        dropped = CounterMetricFamily(
+            "datagraph_read_cache_dropped",
+            "Answers the read cache dropped, by reason: full (least recently used) or written (a write "
+            "changed what they say).",
+            labels=["reason"],
+        )
+        dropped.add_metric(["full"], s.evictions)
+        dropped.add_metric(["written"], s.invalidations)
+        yield dropped
+
+
 class Metrics:
     """The API's metrics, in a registry of their own (`self.registry`)."""
 
     def __init__(
         self,
         store_count: Callable[[], int] | None = None,
+        cache: ReadCache | None = None,
         *,
         store_count_ttl_s: float = 5.0,
         max_operation_names: int = 200,
@@ -151,6 +185,8 @@ class Metrics:
                 clock=clock,
             )
             self.registry.register(self.store_triples)
+        if cache is not None:
+            self.registry.register(_ReadCacheCollector(cache))
         # operation names come from clients: bound the label's values
         self._max_operation_names = max_operation_names
         self._operation_names: set[str] = set()
@@ -259,10 +295,10 @@ class HttpMetricsMiddleware:
             )
 
 
-def install_metrics(app: FastAPI, store_count: Callable[[], int]) -> Metrics:
+def install_metrics(app: FastAPI, store_count: Callable[[], int], cache: ReadCache | None = None) -> Metrics:
     """Add request metrics middleware and ``GET /metrics`` to `app`; returns the `Metrics` (also
     ``app.state.metrics``) for other layers to feed (`Metrics.observe_graphql`)."""
-    metrics = Metrics(store_count)
+    metrics = Metrics(store_count, cache)
     app.add_middleware(HttpMetricsMiddleware, metrics=metrics)
 
     # a plain def: FastAPI runs it in its thread pool, so a slow store count never blocks the event loop

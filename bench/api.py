@@ -54,7 +54,9 @@ DATASET_TARGET_MS = 50.0  # dataset with 20 columns: p95 under this
 LINEAGE_TARGET_MS = 150.0  # lineage, depth 3, column level: p95 under this
 LINEAGE_DEPTH = 3
 DATASET_COLUMNS = 20
-SAMPLES = 500  # distinct datasets / columns the clients pick from
+SAMPLES = (
+    5_000  # at most this many distinct datasets (every one, below that) and columns the clients pick from
+)
 SEED = 11
 STORE_BUDGET_S = 3.0  # store-alone lookups: about this long per kind
 STORE_MAX_LOOKUPS = 2000
@@ -81,8 +83,7 @@ LINEAGE_QUERY = """query($id: ID!) {
 # The server process: opens the store the bench closed, serves it until terminated.
 SERVER = """
 import sys
-import uvicorn
-from api.app import create_app
+from api.app import create_app, serve
 from api.settings import Settings
 from graph.iris import IriMinter
 from graph.stores.oxigraph.store import OxigraphStore
@@ -92,7 +93,7 @@ store = OxigraphStore(sys.argv[1])
 settings = Settings(store=sys.argv[1], anonymous_role="viewer")
 app = create_app(store, GraphWriter(store, IriMinter()), settings)
 try:
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+    serve(app, "127.0.0.1", int(sys.argv[2]), access_log=False, log_level="warning")
 finally:
     store.close()
 """
@@ -120,6 +121,7 @@ class Load:
     latencies_s: list[float] = field(default_factory=list)
     errors: int = 0
     first_errors: list[str] = field(default_factory=list)
+    cache_hits: float | None = None  # the share of read cache lookups that hit, under this load
 
     def percentile_ms(self, p: float) -> float:
         ordered = sorted(self.latencies_s)
@@ -199,10 +201,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(store_dir: Path):
-    """A uvicorn process serving the store at `store_dir`; yields its base URL."""
+def server(store_dir: Path, cache: bool):
+    """A uvicorn process serving the store at `store_dir`, with or without its read cache; yields its URL."""
     port = free_port()
     env = {**os.environ, "DATAGRAPH_ANONYMOUS_ROLE": "viewer", "DATAGRAPH_STORE": str(store_dir)}
+    if not cache:
+        env["DATAGRAPH_READ_CACHE_ENTRIES"] = "0"
     process = subprocess.Popen([sys.executable, "-c", SERVER, str(store_dir), str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -265,6 +269,16 @@ async def drive(url: str, kind: Kind, clients: int, seconds: float) -> Load:
     return result
 
 
+def cache_lookups(url: str) -> tuple[float, float]:
+    """The server's read cache hits and misses so far (0, 0 without a cache)."""
+    found = {"hit": 0.0, "miss": 0.0}
+    for line in httpx.get(f"{url}/metrics", timeout=30).text.splitlines():
+        if line.startswith("datagraph_read_cache_lookups_total{"):
+            result = line.split('result="')[1].split('"')[0]
+            found[result] = float(line.split()[-1])
+    return found["hit"], found["miss"]
+
+
 def check_answers(url: str, kind: Kind, expected: list[Any], failures: list[str]) -> None:
     """The API's answers to the first samples, compared with the store's; errors are printed verbatim."""
     with httpx.Client(base_url=url, timeout=60) as http:
@@ -307,11 +321,12 @@ def report(
     serial: dict[str, Load],
     baselines: dict[str, tuple[float, int]],
     clients: int,
+    mode: str,
 ) -> None:
-    say(f"\n== results: {clients} concurrent clients ==")
+    say(f"\n== {mode}: {clients} concurrent clients ==")
     say(
         f"{'query':<8} {'requests':>8} {'req/s':>7} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-        f"  {'p95 target':>10}  verdict  {'store ms':>8}  {'API p50/store':>13}"
+        f"  {'p95 target':>10}  verdict  {'store ms':>8}  {'API p50/store':>13}  {'cache hits':>10}"
     )
     for kind in kinds:
         r = loads[kind.name]
@@ -321,7 +336,7 @@ def report(
         say(
             f"{kind.name:<8} {r.requests:>8,} {r.throughput:>7.1f} {r.errors:>6} {p50:>8.2f} {p95:>8.2f} {p99:>8.2f}"
             f"  {'< ' + format(kind.target_ms, '.0f'):>10}  {'PASS' if ok else 'MISS':<7}  {store_s * 1000:>8.3f}"
-            f"  {p50 / (store_s * 1000):>12.1f}x"
+            f"  {p50 / (store_s * 1000):>12.1f}x  {_share(r.cache_hits):>10}"
         )
     say(
         "(latency per request as a client sees it, over HTTP on 127.0.0.1; verdict: p95 under target and 0 errors;"
@@ -333,7 +348,7 @@ def report(
             f"{k.name} {loads[k.name].client_cpu_s / loads[k.name].seconds:.0%} of a core" for k in kinds
         )
     )
-    say("\n== one client at a time (no queueing: the API's own latency) ==")
+    say(f"\n== {mode}: one client at a time (no queueing: the API's own latency) ==")
     say(
         f"{'query':<8} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  {'store ms':>8}  {'API p50/store':>13}"
     )
@@ -345,6 +360,39 @@ def report(
             f"{kind.name:<8} {r.requests:>8,} {r.errors:>6} {p50:>8.2f} {p95:>8.2f} {p99:>8.2f}"
             f"  {store_s * 1000:>8.3f}  {p50 / (store_s * 1000):>12.1f}x"
         )
+
+
+def exercise(
+    store_dir: Path,
+    cache: bool,
+    kinds: list[Kind],
+    expected: dict[str, list],
+    args: argparse.Namespace,
+    serial_s: float,
+    failures: list[str],
+) -> tuple[dict[str, Load], dict[str, Load]]:
+    """Start a server (with or without its read cache), check its answers and drive every kind."""
+    loads: dict[str, Load] = {}
+    serial: dict[str, Load] = {}
+    with server(store_dir, cache) as url:
+        say(f"  server up at {url} ({'with' if cache else 'without'} the read cache)")
+        for kind in kinds:
+            check_answers(url, kind, expected[kind.name], failures)
+            say(f"  driving {kind.name} for {args.seconds:.0f} s ...")
+            hits, misses = cache_lookups(url)
+            loads[kind.name] = asyncio.run(drive(url, kind, args.clients, args.seconds))
+            more_hits, more_misses = cache_lookups(url)
+            lookups = more_hits - hits + more_misses - misses
+            loads[kind.name].cache_hits = (more_hits - hits) / lookups if lookups else None
+            say(f"  driving {kind.name} from one client for {serial_s:.0f} s ...")
+            serial[kind.name] = asyncio.run(drive(url, kind, 1, serial_s))
+            for problem in loads[kind.name].first_errors + serial[kind.name].first_errors:
+                say(f"  error ({kind.name}): {problem}")
+    return loads, serial
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -400,26 +448,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 say(f"  store alone, {kind.name}: median {median_s * 1000:.3f} ms over {runs} lookups")
         finally:
             store.close()  # the server process opens it next: one process at a time holds the directory
-        loads: dict[str, Load] = {}
-        serial: dict[str, Load] = {}
         serial_s = min(args.seconds, SERIAL_S)
-        try:
-            with server(store_dir) as url:
-                say(f"  server up at {url}")
-                for kind in kinds:
-                    check_answers(url, kind, expected[kind.name], failures)
-                    say(f"  driving {kind.name} for {args.seconds:.0f} s ...")
-                    loads[kind.name] = asyncio.run(drive(url, kind, args.clients, args.seconds))
-                    say(f"  driving {kind.name} from one client for {serial_s:.0f} s ...")
-                    serial[kind.name] = asyncio.run(drive(url, kind, 1, serial_s))
-                    for problem in loads[kind.name].first_errors + serial[kind.name].first_errors:
-                        say(f"  error ({kind.name}): {problem}")
-        except RuntimeError as e:
-            say(f"\nSERVER FAILED: {e}")
-            return 1
-    report(kinds, loads, serial, baselines, args.clients)
-    failures += [f"{name}: {r.errors} errors" for name, r in loads.items() if r.errors]
-    failures += [f"{name} (one client): {r.errors} errors" for name, r in serial.items() if r.errors]
+        runs: dict[str, tuple[dict[str, Load], dict[str, Load]]] = {}
+        for mode, cache in (("with the read cache (the default)", True), ("without the read cache", False)):
+            try:
+                runs[mode] = exercise(store_dir, cache, kinds, expected, args, serial_s, failures)
+            except RuntimeError as e:
+                say(f"\nSERVER FAILED: {e}")
+                return 1
+    for mode, (loads, serial) in runs.items():
+        report(kinds, loads, serial, baselines, args.clients, mode)
+    for mode, (loads, serial) in runs.items():
+        failures += [f"{name} ({mode}): {r.errors} errors" for name, r in loads.items() if r.errors]
+        failures += [
+            f"{name} (one client, {mode}): {r.errors} errors" for name, r in serial.items() if r.errors
+        ]
     if failures:
         say("\nCHECKS FAILED:\n  " + "\n  ".join(failures))
         return 1

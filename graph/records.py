@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from graph import vocab as v
 from graph.iris import IriMinter
@@ -21,12 +21,31 @@ Triple = tuple[NamedNode, NamedNode, Term]  # (subject, predicate, object): chea
 
 
 class Description:
-    """The outgoing triples of many subjects, indexed by subject and predicate."""
+    """The outgoing triples of many subjects, indexed by subject and predicate.
+
+    A subject's objects are pyoxigraph terms, or, for a Description made from a cache's packed
+    triples, plain strings turned into terms only when asked for.
+    """
 
     def __init__(self, triples: Iterable[Triple] = ()) -> None:
-        self._by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self._by_subject: dict[str, dict[str, list | tuple]] = defaultdict(lambda: defaultdict(list))
         for s, p, o in triples:
             self._by_subject[s.value][p.value].append(o)
+
+    def packed(self, subject: str) -> Packed:
+        """One subject's triples as plain strings: kept long (in a cache), they cost the garbage
+        collector nothing, where term objects are each tracked."""
+        return {
+            p: tuple(_pack(o) for o in self._objects(subject, p)) for p in self._by_subject.get(subject, {})
+        }
+
+    @classmethod
+    def unpacked(cls, packed: dict[str, Packed]) -> Description:
+        """The Description of subjects given by `packed` (subject -> `Description.packed`), which it
+        shares, never changes, and turns into terms one predicate at a time, as they are read."""
+        d = cls()
+        d._by_subject.update(packed)
+        return d
 
     def subjects(self) -> list[str]:
         return list(self._by_subject)
@@ -40,12 +59,18 @@ class Description:
         merged = cls()
         for d in unique:
             for subject, predicates in d._by_subject.items():
-                for predicate, objects in predicates.items():
-                    merged._by_subject[subject][predicate].extend(objects)
+                for predicate in predicates:
+                    merged._by_subject[subject][predicate].extend(d._objects(subject, predicate))
         return merged
 
+    def _objects(self, subject: str, predicate: str) -> list:
+        found = self._by_subject.get(subject, {}).get(predicate, ())
+        if type(found) is tuple:  # packed
+            return [_unpack(*o) for o in found]
+        return list(found)
+
     def objects(self, subject: NamedNode, predicate: NamedNode) -> list:
-        return list(self._by_subject.get(subject.value, {}).get(predicate.value, ()))
+        return self._objects(subject.value, predicate.value)
 
     def value(self, subject: NamedNode, predicate: NamedNode) -> Term | None:
         found = self.objects(subject, predicate)
@@ -57,6 +82,33 @@ class Description:
 
     def has_type(self, subject: NamedNode, cls: NamedNode) -> bool:
         return cls in self.objects(subject, v.RDF.type)
+
+
+# One subject's triples, packed: predicate -> ((kind, value, datatype or language), ...)
+Packed = dict[str, tuple[tuple[str, str, str], ...]]
+
+
+def _pack(o: Term | BlankNode) -> tuple[str, str, str]:
+    if isinstance(o, NamedNode):
+        return "iri", o.value, ""
+    if isinstance(o, BlankNode):
+        return "blank", o.value, ""
+    if o.language:
+        return "lang", o.value, o.language
+    return "literal", o.value, o.datatype.value
+
+
+def _unpack(kind: str, value: str, extra: str) -> Term | BlankNode:
+    if kind == "iri":
+        return NamedNode(value)
+    if kind == "literal":
+        return Literal(value) if extra == _XSD_STRING else Literal(value, datatype=NamedNode(extra))
+    if kind == "lang":
+        return Literal(value, language=extra)
+    return BlankNode(value)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _lit(value: str | int | bool) -> Literal:

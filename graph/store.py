@@ -8,7 +8,7 @@ with `if backend == ...`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -62,6 +62,7 @@ class Capabilities:
     sparql: bool = False
     cypher: bool = False
     persistent: bool = True
+    exclusive: bool = True  # only this process changes the data: what it read stays true until it writes
 
 
 class GraphStore(ABC):
@@ -71,7 +72,21 @@ class GraphStore(ABC):
 
     @abstractmethod
     def apply(self, adds: Sequence[Quad], removes: Sequence[Quad]) -> None:
-        """Remove then add, atomically: afterwards all of it is in the store or none of it is."""
+        """Remove then add, atomically: afterwards all of it is in the store or none of it is.
+
+        An implementation calls `changed(adds, removes)` once it is done, succeeded or not."""
+
+    def watch(self, on_change: Callable[[set[Node]], None]) -> None:
+        """Have `on_change` told the subjects of every later `apply`, once it is over (a read cache
+        forgets them). It runs in the thread that applied the change; it must be quick and not raise."""
+        self.__dict__.setdefault("_watchers", []).append(on_change)
+
+    def changed(self, adds: Sequence[Quad], removes: Sequence[Quad]) -> None:
+        watchers = self.__dict__.get("_watchers")
+        if watchers:
+            subjects = {q.subject for q in adds} | {q.subject for q in removes}
+            for on_change in watchers:
+                on_change(subjects)
 
     @abstractmethod
     def quads(

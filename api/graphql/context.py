@@ -12,6 +12,7 @@ from api.auth import Principal
 from api.graphql.reader import CatalogReader
 from api.settings import Settings
 from graph.iris import IriMinter
+from graph.read_cache import ReadCache
 from graph.records import Description
 from graph.store import GraphStore
 from graph.write import GraphWriter
@@ -36,6 +37,7 @@ class Context(BaseContext):
     iris: IriMinter
     settings: Settings
     principal: Principal | None
+    cache: ReadCache | None = None  # the server's read cache, shared by its requests
     reader: CatalogReader = field(init=False)
     descriptions: DataLoader = field(init=False)
     columns: DataLoader = field(init=False)
@@ -43,7 +45,7 @@ class Context(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.reader = CatalogReader(self.store)
+        self.reader = CatalogReader(self.store, self.cache)
         self.descriptions, self.columns = _loaders(self.reader)
 
     async def describe(self, iris: list[NamedNode]) -> Description:

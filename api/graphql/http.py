@@ -10,6 +10,7 @@ from api.graphql.context import Context
 from api.graphql.schema import Observer, build_schema
 from api.settings import Settings
 from graph.iris import IriMinter
+from graph.read_cache import ReadCache
 from graph.store import GraphStore
 from graph.write import GraphWriter
 
@@ -21,9 +22,11 @@ def mount_graphql(
     settings: Settings,
     keys: ApiKeyStore,
     observe: Observer | None = None,
+    cache: ReadCache | None = None,
 ) -> None:
     """Serve the API at /graphql. Requests without credentials are refused unless the settings give
-    anonymous callers a role; bad credentials get a 401 saying what to do."""
+    anonymous callers a role; bad credentials get a 401 saying what to do. Reads go through `cache`
+    when one is given (see `read_cache_for`)."""
     iris = writer.iris if writer is not None else IriMinter(settings.base_iri)
     schema = build_schema(
         max_depth=settings.max_query_depth,
@@ -48,8 +51,20 @@ def mount_graphql(
                 "or enable anonymous access with DATAGRAPH_ANONYMOUS_ROLE=viewer",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        return Context(store=store, writer=writer, iris=iris, settings=settings, principal=principal)
+        return Context(
+            store=store, writer=writer, iris=iris, settings=settings, principal=principal, cache=cache
+        )
 
     router = OfflineGraphQLRouter(schema, context_getter=context, graphql_ide="graphiql")
     app.include_router(router, prefix="/graphql")
     mount_graphiql_assets(app)
+
+
+def read_cache_for(store: GraphStore, settings: Settings) -> ReadCache | None:
+    """The API's read cache over `store`, watching its writes; None when the settings turn it off or
+    other processes write the store too (a shared Neo4j)."""
+    if settings.read_cache_entries == 0 or not store.capabilities.exclusive:
+        return None
+    cache = ReadCache(settings.read_cache_entries)
+    cache.watch(store)
+    return cache

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
 from graph import vocab as v
+from graph.read_cache import MISSING, ReadCache
 from graph.records import Description
 from graph.store import GraphStore
 
@@ -97,25 +99,53 @@ def _filter_patterns(f: DatasetFilter) -> list[str]:
 
 
 class CatalogReader:
-    """Batched reads of one request. Not shared between requests (it counts their queries)."""
+    """Batched reads of one request. Not shared between requests (it counts their queries).
 
-    def __init__(self, store: GraphStore) -> None:
+    With a `cache` (shared by the requests of one server), descriptions and column lists read before
+    are answered from it; only the rest are asked of the store, still in one query.
+    """
+
+    def __init__(self, store: GraphStore, cache: ReadCache | None = None) -> None:
         self.store = store
+        self.cache = cache
         self.queries = 0
 
     def _select(self, sparql: str) -> list:
         self.queries += 1
         return list(self.store.query(sparql))
 
+    def _cached(self, kind: str, keys: Iterable[NamedNode]) -> tuple[dict[NamedNode, Any], list[NamedNode]]:
+        """What the cache holds for `keys`, and the keys it does not hold."""
+        if self.cache is None:
+            return {}, list(keys)
+        found, missing = {}, []
+        for k in keys:
+            value = self.cache.get((kind, k.value))
+            if value is MISSING:
+                missing.append(k)
+            else:
+                found[k] = value
+        return found, missing
+
     def describe(self, subjects: Sequence[NamedNode]) -> Description:
-        """Every outgoing triple of `subjects`, in one query."""
+        """Every outgoing triple of `subjects`, in one query (none when the cache holds them all)."""
         if not subjects:
             return Description()
+        found, missing = self._cached("describe", set(subjects))
+        if not missing:
+            return Description.unpacked({s.value: packed for s, packed in found.items()})
+        token = self.cache.token() if self.cache is not None else 0
         rows = self._select(
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(set(subjects))} }} ?s ?p ?o "
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(missing)} }} ?s ?p ?o "
             f"FILTER(?p NOT IN ({_LINEAGE_PREDICATES})) }}"
         )
-        return Description((r["s"], r["p"], r["o"]) for r in rows)
+        read = Description((r["s"], r["p"], r["o"]) for r in rows)
+        if self.cache is not None:
+            for s in missing:
+                self.cache.put(("describe", s.value), read.packed(s.value), [s.value], token)
+        if not found:
+            return read
+        return Description.merged([read, Description.unpacked({s.value: p for s, p in found.items()})])
 
     def dataset_page(
         self, f: DatasetFilter, first: int, after: tuple[str, str] | None
@@ -141,14 +171,19 @@ class CatalogReader:
         return int(rows[0]["n"].value) if rows else 0
 
     def columns_of(self, datasets: Sequence[NamedNode]) -> dict[NamedNode, list[NamedNode]]:
-        """Each dataset's columns, ordered by position then name, in one query."""
+        """Each dataset's columns, ordered by position then name, in one query (none when cached)."""
         if not datasets:
             return {}
+        found, missing = self._cached("columns", set(datasets))
+        ordered = {d: [NamedNode(c) for c in columns] for d, columns in found.items()}
+        if not missing:
+            return ordered
+        token = self.cache.token() if self.cache is not None else 0
         rows = self._select(
-            f"SELECT DISTINCT ?d ?c ?pos ?name WHERE {{ VALUES ?d {{ {_values(set(datasets))} }} ?d dg:hasColumn ?c . "
+            f"SELECT DISTINCT ?d ?c ?pos ?name WHERE {{ VALUES ?d {{ {_values(missing)} }} ?d dg:hasColumn ?c . "
             "OPTIONAL { ?c dg:ordinalPosition ?pos } OPTIONAL { ?c rdfs:label ?name } }"
         )
-        found: dict[NamedNode, dict[NamedNode, tuple]] = {d: {} for d in datasets}
+        found: dict[NamedNode, dict[NamedNode, tuple]] = {d: {} for d in missing}
         for r in rows:
             pos = r["pos"]
             key = (
@@ -158,7 +193,12 @@ class CatalogReader:
             )
             columns = found.setdefault(r["d"], {})
             columns[r["c"]] = min(key, columns.get(r["c"], key))  # a column stated by two sources sorts once
-        return {d: sorted(cs, key=lambda c: (cs[c], c.value)) for d, cs in found.items()}
+        for d, cs in found.items():
+            ordered[d] = sorted(cs, key=lambda c, cs=cs: (cs[c], c.value))
+            if self.cache is not None:  # the order depends on the dataset's triples and its columns'
+                columns = tuple(c.value for c in ordered[d])
+                self.cache.put(("columns", d.value), columns, [d.value, *columns], token)
+        return ordered
 
     def search(
         self, text: str, classes: Sequence[NamedNode], first: int

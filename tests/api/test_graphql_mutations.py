@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from pyoxigraph import Literal, NamedNode
 
 from api.app import create_app
 from api.auth import ApiKeyStore
 from api.demo import load_demo
 from api.settings import Settings
+from graph import vocab as v
+from graph.changeset import ChangeSet
 from graph.iris import IriMinter
 from graph.stores.oxigraph.store import OxigraphStore
 from graph.write import GraphWriter
@@ -392,3 +395,44 @@ def test_a_viewer_may_not_write_and_no_one_anonymous(server: Server, datasets, n
     assert server.store.count() == before
     assert server.post(query, {"input": input}, {}).status_code == 401
     assert server.store.count() == before
+
+
+def test_reads_are_cached_until_a_write_changes_them(server: Server, datasets):
+    query = """query($n: String!) { dataset(name: $n) {
+        description columns(first: 10) { totalCount edges { node { name } } } } }"""
+    name = {"n": "warehouse.public.daily_orders"}
+
+    def read() -> tuple[dict, int]:
+        body = server.post(query, name).json()
+        assert not body.get("errors"), body["errors"]
+        return body["data"]["dataset"], body["extensions"]["cost"]["storeQueries"]
+
+    first, _ = read()
+    again, queries = read()
+    assert again == first and queries == 0  # answered from the cache
+
+    server.mutate("setDescription", {"id": "warehouse.public.daily_orders", "description": "changed"})
+    changed, queries = read()
+    assert changed["description"] == "changed" and queries > 0
+
+    # A write that is not a mutation (a loader in the serving process) is seen as soon as it lands.
+    daily = NamedNode(datasets[1])
+    column = server.iris.column(daily, "loaded_later")
+    triples = [
+        (daily, v.HAS_COLUMN, column),
+        (column, v.RDF.type, v.CSVW.Column),
+        (column, v.RDFS.label, Literal("loaded_later")),
+        (column, v.ORDINAL, Literal(9)),
+    ]
+    GraphWriter(server.store, server.iris).commit(
+        ChangeSet("test", "a loader adds a column").add(triples, server.iris.source_graph("test"))
+    )
+    loaded, _ = read()
+    assert loaded["columns"]["totalCount"] == changed["columns"]["totalCount"] + 1
+    assert loaded["columns"]["edges"][-1]["node"]["name"] == "loaded_later"
+
+    metrics = httpx.get(f"{server.url}/metrics").text
+    hits = next(
+        line for line in metrics.splitlines() if line.startswith("datagraph_read_cache_lookups_total")
+    )
+    assert 'result="hit"' in hits and float(hits.split()[-1]) > 0

@@ -64,7 +64,7 @@ def _one_line(error: BaseException) -> str:
 class Neo4jStore(GraphStore):
     """The graph in a Neo4j database (server, cluster or Aura), reached through the official driver."""
 
-    capabilities = Capabilities(name="neo4j", cypher=True)
+    capabilities = Capabilities(name="neo4j", cypher=True, exclusive=False)  # other processes write it too
 
     def __init__(
         self,
@@ -143,8 +143,11 @@ class Neo4jStore(GraphStore):
             return
         projection.check(adds)
         projection.check(removes)
-        with self._errors("apply the change (nothing of it was written)"), self._session() as session:
-            session.execute_write(_apply, list(adds), list(removes))
+        try:
+            with self._errors("apply the change (nothing of it was written)"), self._session() as session:
+                session.execute_write(_apply, list(adds), list(removes))
+        finally:
+            self.changed(adds, removes)
 
     def clear(self) -> None:
         """Delete every node and relationship of the database (the schema stays)."""

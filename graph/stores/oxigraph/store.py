@@ -118,6 +118,12 @@ class OxigraphStore(GraphStore):
     def apply(self, adds: Sequence[Quad], removes: Sequence[Quad]) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} was opened read-only")
+        try:
+            self._apply(adds, removes)
+        finally:
+            self.changed(adds, removes)
+
+    def _apply(self, adds: Sequence[Quad], removes: Sequence[Quad]) -> None:
         if not removes and len(adds) >= BULK_THRESHOLD and self.path is not None:
             self._bulk_add(adds)
             return

@@ -1,0 +1,81 @@
+"""The read cache: answers kept until a write changes a subject they were read from."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad
+
+from graph import vocab as v
+from graph.read_cache import MISSING, ReadCache
+from graph.records import Description
+from graph.stores.oxigraph.store import OxigraphStore
+
+A, B, C = (NamedNode(f"http://example.org/{n}") for n in "abc")
+G = NamedNode("http://example.org/graph")
+
+
+def test_an_answer_is_kept_until_a_write_changes_one_of_its_subjects(tmp_path):
+    store = OxigraphStore(tmp_path / "store")
+    cache = ReadCache(10)
+    cache.watch(store)
+    cache.put("ab", "read from a and b", [A.value, B.value], cache.token())
+    cache.put("c", "read from c", [C.value], cache.token())
+    assert cache.get("ab") == "read from a and b"
+
+    store.apply([Quad(B, v.RDFS.label, Literal("b"), G)], [])
+    assert cache.get("ab") is MISSING  # b changed
+    assert cache.get("c") == "read from c"  # c did not
+    store.apply([], [Quad(C, v.RDFS.label, Literal("never there"), G)])
+    assert cache.get("c") is MISSING  # a removal is a change too
+    assert cache.stats().invalidations == 2
+    store.close()
+
+
+def test_an_answer_read_while_the_store_changed_is_not_kept():
+    cache = ReadCache(10)
+    token = cache.token()
+    cache.forget({A})  # a write lands between the read and the put
+    cache.put("a", "maybe stale", [A.value], token)
+    assert cache.get("a") is MISSING
+    cache.put("a", "fresh", [A.value], cache.token())
+    assert cache.get("a") == "fresh"
+
+
+def test_a_full_cache_drops_the_least_recently_used():
+    cache = ReadCache(2)
+    cache.put("a", 1, [A.value], cache.token())
+    cache.put("b", 2, [B.value], cache.token())
+    cache.get("a")  # a is now more recent than b
+    cache.put("c", 3, [C.value], cache.token())
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, MISSING, 3)
+    stats = cache.stats()
+    assert (stats.entries, stats.evictions) == (2, 1)
+    cache.forget({B})  # b's answer is gone already: nothing else is dropped
+    assert stats.entries == cache.stats().entries == 2
+
+
+def test_a_cache_refuses_a_store_other_processes_write():
+    class Shared(OxigraphStore):
+        pass
+
+    store = Shared()
+    store.capabilities = type(store.capabilities)(name="shared", exclusive=False)
+    with pytest.raises(ValueError, match="written by other processes"):
+        ReadCache(10).watch(store)
+
+
+def test_packed_descriptions_give_back_the_same_terms():
+    d = Description(
+        [
+            (A, v.RDFS.label, Literal("orders")),
+            (A, v.RDFS.label, Literal("commandes", language="fr")),
+            (A, v.ROW_COUNT, Literal(42)),
+            (A, v.RDF.type, v.DCAT.Dataset),
+        ]
+    )
+    back = Description.unpacked({A.value: d.packed(A.value)})
+    for p in (v.RDFS.label, v.ROW_COUNT, v.RDF.type):
+        assert sorted(back.objects(A, p), key=str) == sorted(d.objects(A, p), key=str)
+    assert back.objects(B, v.RDFS.label) == []
+    merged = Description.merged([back, Description([(B, v.RDFS.label, Literal("b"))])])
+    assert merged.text(A, v.ROW_COUNT) == "42" and merged.text(B, v.RDFS.label) == "b"
