@@ -71,11 +71,11 @@ class Settings(BaseSettings):
         default=50_000, ge=1, description="The most lineage edges one query reads; more is cut (truncated)."
     )
     read_cache_entries: int = Field(
-        default=200_000,
+        default=100_000,
         ge=0,
         description="How many node descriptions and column lists the API keeps in memory between requests "
-        "(each forgotten as soon as a write changes it; 0 turns the cache off). Used with the embedded store "
-        "only: other processes write a shared Neo4j.",
+        "(about 2 KB each; each forgotten as soon as a write changes it; 0 turns the cache off). Used with "
+        "the embedded store only: other processes write a shared Neo4j.",
     )
 
     @property

@@ -7,6 +7,7 @@ that describe it (a `Description`), so a record survives the round trip.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ class Description:
         """One subject's triples as plain strings: kept long (in a cache), they cost the garbage
         collector nothing, where term objects are each tracked."""
         return {
-            p: tuple(_pack(o) for o in self._objects(subject, p)) for p in self._by_subject.get(subject, {})
+            sys.intern(p): tuple(_pack(o) for o in self._objects(subject, p))
+            for p in self._by_subject.get(subject, {})
         }
 
     @classmethod
@@ -89,13 +91,13 @@ Packed = dict[str, tuple[tuple[str, str, str], ...]]
 
 
 def _pack(o: Term | BlankNode) -> tuple[str, str, str]:
-    if isinstance(o, NamedNode):
-        return "iri", o.value, ""
+    if isinstance(o, NamedNode):  # classes, datatypes, owners: the same few IRIs again and again
+        return "iri", sys.intern(o.value), ""
     if isinstance(o, BlankNode):
         return "blank", o.value, ""
     if o.language:
         return "lang", o.value, o.language
-    return "literal", o.value, o.datatype.value
+    return "literal", o.value, sys.intern(o.datatype.value)
 
 
 def _unpack(kind: str, value: str, extra: str) -> Term | BlankNode:
