@@ -17,10 +17,11 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from api.auth import ApiKeyStore
-from api.graphql.http import mount_graphql, read_cache_for
+from api.graphql.http import mount_graphql
 from api.metrics import install_metrics
 from api.settings import Settings
 from api.stats import GraphStats, graph_stats
+from api.wiring import read_cache_for
 from graph import vocab as v
 from graph.store import GraphStore
 from graph.write import GraphWriter

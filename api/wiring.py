@@ -1,9 +1,10 @@
-"""Builds the objects the rest of datagraph receives: the store, the IRI minter, the writer."""
+"""Builds the objects the rest of datagraph receives: the store, the IRI minter, the writer, the read cache."""
 
 from __future__ import annotations
 
 from api.settings import Settings
 from graph.iris import IriMinter
+from graph.read_cache import ReadCache
 from graph.store import GraphStore, StoreLocked
 from graph.write import GraphWriter
 
@@ -32,3 +33,13 @@ def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
 
 def build_writer(settings: Settings, store: GraphStore) -> GraphWriter:
     return GraphWriter(store, IriMinter(settings.base_iri))
+
+
+def read_cache_for(store: GraphStore, settings: Settings) -> ReadCache | None:
+    """The API's read cache over `store`, watching its writes; None when the settings turn it off or
+    other processes write the store too (a shared Neo4j)."""
+    if settings.read_cache_entries == 0 or not store.capabilities.exclusive:
+        return None
+    cache = ReadCache(settings.read_cache_entries)
+    cache.watch(store)
+    return cache

@@ -100,12 +100,6 @@ class ReadCache:
                     if self._drop(key):
                         self.invalidations += 1
 
-    def clear(self) -> None:
-        with self._lock:
-            self._generation += 1
-            self._entries.clear()
-            self._by_subject.clear()
-
     def stats(self) -> CacheStats:
         with self._lock:
             return CacheStats(

@@ -104,13 +104,10 @@ def _unpack(kind: str, value: str, extra: str) -> Term | BlankNode:
     if kind == "iri":
         return NamedNode(value)
     if kind == "literal":
-        return Literal(value) if extra == _XSD_STRING else Literal(value, datatype=NamedNode(extra))
+        return Literal(value) if extra == v.XSD.string.value else Literal(value, datatype=NamedNode(extra))
     if kind == "lang":
         return Literal(value, language=extra)
     return BlankNode(value)
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _lit(value: str | int | bool) -> Literal:

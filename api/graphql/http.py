@@ -26,7 +26,7 @@ def mount_graphql(
 ) -> None:
     """Serve the API at /graphql. Requests without credentials are refused unless the settings give
     anonymous callers a role; bad credentials get a 401 saying what to do. Reads go through `cache`
-    when one is given (see `read_cache_for`)."""
+    when one is given (see `api.wiring.read_cache_for`)."""
     iris = writer.iris if writer is not None else IriMinter(settings.base_iri)
     schema = build_schema(
         max_depth=settings.max_query_depth,
@@ -58,13 +58,3 @@ def mount_graphql(
     router = OfflineGraphQLRouter(schema, context_getter=context, graphql_ide="graphiql")
     app.include_router(router, prefix="/graphql")
     mount_graphiql_assets(app)
-
-
-def read_cache_for(store: GraphStore, settings: Settings) -> ReadCache | None:
-    """The API's read cache over `store`, watching its writes; None when the settings turn it off or
-    other processes write the store too (a shared Neo4j)."""
-    if settings.read_cache_entries == 0 or not store.capabilities.exclusive:
-        return None
-    cache = ReadCache(settings.read_cache_entries)
-    cache.watch(store)
-    return cache

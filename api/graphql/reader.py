@@ -114,10 +114,13 @@ class CatalogReader:
         self.queries += 1
         return list(self.store.query(sparql))
 
-    def _cached(self, kind: str, keys: Iterable[NamedNode]) -> tuple[dict[NamedNode, Any], list[NamedNode]]:
-        """What the cache holds for `keys`, and the keys it does not hold."""
+    def _cached(
+        self, kind: str, keys: Iterable[NamedNode]
+    ) -> tuple[dict[NamedNode, Any], list[NamedNode], int]:
+        """What the cache holds for `keys`, the keys it does not hold, and the token to `_keep` them with."""
         if self.cache is None:
-            return {}, list(keys)
+            return {}, list(keys), 0
+        token = self.cache.token()
         found, missing = {}, []
         for k in keys:
             value = self.cache.get((kind, k.value))
@@ -125,24 +128,26 @@ class CatalogReader:
                 missing.append(k)
             else:
                 found[k] = value
-        return found, missing
+        return found, missing, token
+
+    def _keep(self, kind: str, key: NamedNode, value: Any, subjects: Iterable[str], token: int) -> None:
+        if self.cache is not None:
+            self.cache.put((kind, key.value), value, subjects, token)
 
     def describe(self, subjects: Sequence[NamedNode]) -> Description:
         """Every outgoing triple of `subjects`, in one query (none when the cache holds them all)."""
         if not subjects:
             return Description()
-        found, missing = self._cached("describe", set(subjects))
+        found, missing, token = self._cached("describe", set(subjects))
         if not missing:
             return Description.unpacked({s.value: packed for s, packed in found.items()})
-        token = self.cache.token() if self.cache is not None else 0
         rows = self._select(
             f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(missing)} }} ?s ?p ?o "
             f"FILTER(?p NOT IN ({_LINEAGE_PREDICATES})) }}"
         )
         read = Description((r["s"], r["p"], r["o"]) for r in rows)
-        if self.cache is not None:
-            for s in missing:
-                self.cache.put(("describe", s.value), read.packed(s.value), [s.value], token)
+        for s in missing:
+            self._keep("describe", s, read.packed(s.value), [s.value], token)
         if not found:
             return read
         return Description.merged([read, Description.unpacked({s.value: p for s, p in found.items()})])
@@ -174,11 +179,10 @@ class CatalogReader:
         """Each dataset's columns, ordered by position then name, in one query (none when cached)."""
         if not datasets:
             return {}
-        found, missing = self._cached("columns", set(datasets))
+        found, missing, token = self._cached("columns", set(datasets))
         ordered = {d: [NamedNode(c) for c in columns] for d, columns in found.items()}
         if not missing:
             return ordered
-        token = self.cache.token() if self.cache is not None else 0
         rows = self._select(
             f"SELECT DISTINCT ?d ?c ?pos ?name WHERE {{ VALUES ?d {{ {_values(missing)} }} ?d dg:hasColumn ?c . "
             "OPTIONAL { ?c dg:ordinalPosition ?pos } OPTIONAL { ?c rdfs:label ?name } }"
@@ -195,9 +199,10 @@ class CatalogReader:
             columns[r["c"]] = min(key, columns.get(r["c"], key))  # a column stated by two sources sorts once
         for d, cs in found.items():
             ordered[d] = sorted(cs, key=lambda c, cs=cs: (cs[c], c.value))
-            if self.cache is not None:  # the order depends on the dataset's triples and its columns'
-                columns = tuple(c.value for c in ordered[d])
-                self.cache.put(("columns", d.value), columns, [d.value, *columns], token)
+            columns = tuple(
+                c.value for c in ordered[d]
+            )  # the order depends on the dataset's and its columns' triples
+            self._keep("columns", d, columns, [d.value, *columns], token)
         return ordered
 
     def search(

@@ -8,6 +8,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from graph import vocab as v
 from graph.read_cache import MISSING, ReadCache
 from graph.records import Description
+from graph.store import Capabilities
 from graph.stores.oxigraph.store import OxigraphStore
 
 A, B, C = (NamedNode(f"http://example.org/{n}") for n in "abc")
@@ -55,11 +56,8 @@ def test_a_full_cache_drops_the_least_recently_used():
 
 
 def test_a_cache_refuses_a_store_other_processes_write():
-    class Shared(OxigraphStore):
-        pass
-
-    store = Shared()
-    store.capabilities = type(store.capabilities)(name="shared", exclusive=False)
+    store = OxigraphStore()
+    store.capabilities = Capabilities(name="shared", exclusive=False)
     with pytest.raises(ValueError, match="written by other processes"):
         ReadCache(10).watch(store)
 
