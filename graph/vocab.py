@@ -11,15 +11,15 @@ from pyoxigraph import NamedNode
 class Namespace:
     """An IRI prefix; `NS.term` and `NS["term"]` give the term's NamedNode."""
 
-    __slots__ = ("iri",)
-
     def __init__(self, iri: str) -> None:
         self.iri = iri
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return NamedNode(self.iri + name)
+        term = NamedNode(self.iri + name)
+        setattr(self, name, term)  # kept: the next `NS.name` is a plain attribute read
+        return term
 
     def __getitem__(self, name: str) -> NamedNode:
         return NamedNode(self.iri + name)

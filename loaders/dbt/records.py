@@ -23,7 +23,8 @@ def job_name(node: DbtNode) -> str:
 
 def dataset(node: DbtNode, platform: str, catalog_columns: dict[str, str] | None) -> Dataset:
     """The Dataset of a node: manifest columns first, then catalog-only ones; types from the catalog."""
-    typed = {name.lower(): (i, t) for i, (name, t) in enumerate((catalog_columns or {}).items())}
+    # Positions count from 1, as information_schema and dbt's catalog `index` do (the other loaders agree).
+    typed = {name.lower(): (i, t) for i, (name, t) in enumerate((catalog_columns or {}).items(), start=1)}
     columns: dict[str, Column] = {}
     for c in node.columns:
         ordinal, native = typed.get(c.name.lower(), (None, c.data_type))

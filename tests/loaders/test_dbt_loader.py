@@ -176,6 +176,11 @@ def test_the_shopify_catalog_loads_alone(tmp_path: Path):
         assert classes[v.DCAT.Dataset.value] == len(tables)
         columns = {(t, c) for t, e in tables.items() for c in e["columns"]}
         assert classes[v.CSVW.Column.value] == len(columns)
+        # each dataset's columns are at positions 1..n, as dbt's catalog `index` (and the other loaders) count
+        for dataset in {q.subject for q in store.quads(None, v.RDF.type, v.DCAT.Dataset)}:
+            columns = _objects(store, dataset, v.HAS_COLUMN)
+            positions = [o for c in columns for o in _objects(store, c, v.ORDINAL)]
+            assert sorted(int(p.value) for p in positions) == list(range(1, len(columns) + 1))
         emails = [q.subject for q in store.quads(None, v.RDFS.label, Literal("email"))]
         assert emails and all(store.has(c, v.NATIVE_TYPE, None) for c in emails)
         again = DbtSource(DbtLoaderConfig(catalog=catalog, platform="postgres")).load(writer)
