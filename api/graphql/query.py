@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 from enum import Enum
 from typing import Annotated
@@ -237,10 +238,10 @@ class Query:
         except ValueError as e:
             raise BadInput(str(e), field="after") from e
         f = DatasetFilter(**vars(filter)) if filter is not None else DatasetFilter()
-        reader = info.context.reader
-        page = reader.dataset_page(f, first + 1, cursor)
-        more = len(page) > first
-        page = page[:first]
+        found = info.context.reader.datasets(f)
+        start = bisect.bisect_right(found, cursor, key=lambda row: (row[1], row[0].value)) if cursor else 0
+        page = found[start : start + first]
+        more = start + first < len(found)
         d = await info.context.describe([iri for iri, _ in page])
         edges = [
             Edge(cursor=encode_cursor(name, iri.value), node=make_node("Dataset", iri, d))
@@ -249,7 +250,7 @@ class Query:
         return Connection(
             edges=edges,
             page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
-            total_count=reader.dataset_count(f),
+            total_count=len(found),
         )
 
     @strawberry.field(description="Lineage of a dataset or column, traced in one store query.")
