@@ -21,7 +21,7 @@ from api.graphql.http import mount_graphql
 from api.metrics import install_metrics
 from api.settings import Settings
 from api.stats import GraphStats, graph_stats
-from api.wiring import read_cache_for
+from api.wiring import read_cache_for, text_index_for
 from graph import vocab as v
 from graph.store import GraphStore
 from graph.write import GraphWriter
@@ -64,7 +64,16 @@ def create_app(
         app.include_router(lineage_router(writer))  # POST /api/v1/lineage, for OpenLineage emitters
     cache = read_cache_for(store, settings)
     metrics = install_metrics(app, store.count, cache)
-    mount_graphql(app, store, writer, settings, keys, observe=metrics.observe_graphql, cache=cache)
+    mount_graphql(
+        app,
+        store,
+        writer,
+        settings,
+        keys,
+        observe=metrics.observe_graphql,
+        cache=cache,
+        text_index=text_index_for(store, settings),
+    )
 
     @app.get("/healthz")
     def healthz() -> Health:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from api.graphql.reader import NODE_TYPES
 from api.settings import Settings
 from graph.iris import IriMinter
 from graph.read_cache import ReadCache
 from graph.store import GraphStore, StoreLocked
+from graph.text_index import TextIndex
 from graph.write import GraphWriter
 
 
@@ -43,3 +45,11 @@ def read_cache_for(store: GraphStore, settings: Settings) -> ReadCache | None:
     cache = ReadCache(settings.read_cache_entries)
     cache.watch(store)
     return cache
+
+
+def text_index_for(store: GraphStore, settings: Settings) -> TextIndex | None:
+    """The API's in-memory search index over `store`, on the same terms as the read cache; None
+    without one (searches then ask the store)."""
+    if settings.read_cache_entries == 0 or not store.capabilities.exclusive:
+        return None
+    return TextIndex(store, [cls for cls, _ in NODE_TYPES])

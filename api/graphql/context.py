@@ -15,6 +15,7 @@ from graph.iris import IriMinter
 from graph.read_cache import ReadCache
 from graph.records import Description
 from graph.store import GraphStore
+from graph.text_index import TextIndex
 from graph.write import GraphWriter
 
 
@@ -38,6 +39,7 @@ class Context(BaseContext):
     settings: Settings
     principal: Principal | None
     cache: ReadCache | None = None  # the server's read cache, shared by its requests
+    text_index: TextIndex | None = None  # the server's search index, shared too
     reader: CatalogReader = field(init=False)
     descriptions: DataLoader = field(init=False)
     columns: DataLoader = field(init=False)
@@ -45,7 +47,7 @@ class Context(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.reader = CatalogReader(self.store, self.cache)
+        self.reader = CatalogReader(self.store, self.cache, self.text_index)
         self.descriptions, self.columns = _loaders(self.reader)
 
     async def describe(self, iris: list[NamedNode]) -> Description:

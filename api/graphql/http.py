@@ -12,6 +12,7 @@ from api.settings import Settings
 from graph.iris import IriMinter
 from graph.read_cache import ReadCache
 from graph.store import GraphStore
+from graph.text_index import TextIndex
 from graph.write import GraphWriter
 
 
@@ -23,10 +24,11 @@ def mount_graphql(
     keys: ApiKeyStore,
     observe: Observer | None = None,
     cache: ReadCache | None = None,
+    text_index: TextIndex | None = None,
 ) -> None:
     """Serve the API at /graphql. Requests without credentials are refused unless the settings give
     anonymous callers a role; bad credentials get a 401 saying what to do. Reads go through `cache`
-    when one is given (see `api.wiring.read_cache_for`)."""
+    when one is given, and searches through `text_index` (see `api.wiring`)."""
     iris = writer.iris if writer is not None else IriMinter(settings.base_iri)
     schema = build_schema(
         max_depth=settings.max_query_depth,
@@ -52,7 +54,13 @@ def mount_graphql(
                 headers={"WWW-Authenticate": "Bearer"},
             )
         return Context(
-            store=store, writer=writer, iris=iris, settings=settings, principal=principal, cache=cache
+            store=store,
+            writer=writer,
+            iris=iris,
+            settings=settings,
+            principal=principal,
+            cache=cache,
+            text_index=text_index,
         )
 
     router = OfflineGraphQLRouter(schema, context_getter=context, graphql_ide="graphiql")

@@ -18,6 +18,7 @@ from graph import vocab as v
 from graph.read_cache import MISSING, ReadCache
 from graph.records import Description
 from graph.store import GraphStore
+from graph.text_index import DESCRIPTION_SCORE, TextIndex
 
 # The types a node can have, most specific first: a node's GraphQL type is the first it has.
 NODE_TYPES: tuple[tuple[NamedNode, str], ...] = (
@@ -39,8 +40,6 @@ NODE_TYPES: tuple[tuple[NamedNode, str], ...] = (
 _LINEAGE_PREDICATES = ", ".join(
     str(p) for p in (v.PROV.wasDerivedFrom, v.PROV.qualifiedDerivation, *v.KIND_PREDICATES.values())
 )
-
-DESCRIPTION_SCORE = 0.3  # a match in the description only; names score 0.6 to 1.0
 
 
 @dataclass(frozen=True)
@@ -105,9 +104,12 @@ class CatalogReader:
     are answered from it; only the rest are asked of the store, still in one query.
     """
 
-    def __init__(self, store: GraphStore, cache: ReadCache | None = None) -> None:
+    def __init__(
+        self, store: GraphStore, cache: ReadCache | None = None, text_index: TextIndex | None = None
+    ) -> None:
         self.store = store
         self.cache = cache
+        self.text_index = text_index
         self.queries = 0
 
     def _select(self, sparql: str) -> list:
@@ -201,6 +203,8 @@ class CatalogReader:
 
         Score: 1.0 exact name, 0.8 name prefix, 0.6 name contains, 0.3 description contains.
         """
+        if self.text_index is not None:  # in memory: no store query
+            return [(s, score, _matched(score)) for s, score in self.text_index.search(text, classes, first)]
         needle = _lit(text.lower())
         rows = self._select(
             f"""SELECT ?s (MAX(?score) AS ?best) WHERE {{
