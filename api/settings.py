@@ -74,8 +74,9 @@ class Settings(BaseSettings):
         default=100_000,
         ge=0,
         description="How many node descriptions and column lists the API keeps in memory between requests "
-        "(about 2 KB each; each forgotten as soon as a write changes it; 0 turns the cache off). Used with "
-        "the embedded store only: other processes write a shared Neo4j.",
+        "(about 2 KB each; each forgotten as soon as a write changes it; 0 turns the cache off, and the "
+        "in-memory search index with it). Used with the embedded store only: other processes write a "
+        "shared Neo4j.",
     )
 
     @property
