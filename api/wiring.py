@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.graphql.reader import NODE_TYPES
+from api.graphql.reader import SEARCHABLE
 from api.settings import Settings
 from graph.iris import IriMinter
 from graph.read_cache import ReadCache
@@ -48,8 +48,8 @@ def read_cache_for(store: GraphStore, settings: Settings) -> ReadCache | None:
 
 
 def text_index_for(store: GraphStore, settings: Settings) -> TextIndex | None:
-    """The API's in-memory search index over `store`, on the same terms as the read cache; None
-    without one (searches then ask the store)."""
+    """The API's search index over `store`, kept in memory on the same terms as the read cache; None
+    without one (each search then reads the names afresh)."""
     if settings.read_cache_entries == 0 or not store.capabilities.exclusive:
         return None
-    return TextIndex(store, [cls for cls, _ in NODE_TYPES])
+    return TextIndex(store, SEARCHABLE)

@@ -1,12 +1,12 @@
-"""Names and descriptions held in memory, for substring search over a store only this process writes.
+"""Substring search over the names and descriptions of nodes, held in memory.
 
-Asking the store costs seconds on a large catalog: every literal's string is fetched
-and lowered (2.5 s for 100,000 columns in Oxigraph). Held here, the same search
-scans Python strings. The index is built on the first search, and kept true by the
-store's change notices (`GraphStore.watch`): the subjects a write touched are read
-again before the next search; after a large write, the whole index is rebuilt.
-
-Only for stores whose `capabilities.exclusive` holds, like the read cache.
+Asking the store to search costs seconds on a large catalog: every literal's string
+is fetched and lowered (2.5 s for 100,000 columns in Oxigraph). Kept here, the same
+search scans Python strings (55 ms). A kept index is built on the first search and
+kept true by the store's change notices (`GraphStore.watch`): the subjects a write
+touched are read again before the next search; after a large write, it is rebuilt.
+Keeping needs a store only this process writes (`capabilities.exclusive`), as the
+read cache does; an index that is not kept reads the names afresh for every search.
 
 Scores: 1.0 a name equal to the text, 0.8 a name starting with it, 0.6 a name
 containing it, 0.3 a description containing it (case ignored); a node scores its best.
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import heapq
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad
 
 from graph import vocab as v
 from graph.store import GraphStore, Node
@@ -47,21 +47,26 @@ class _Entry:
 
 
 class TextIndex:
-    """The names and descriptions of the nodes of `classes` in `store`. Thread-safe."""
+    """The names and descriptions of the nodes of `classes` in `store`. Thread-safe.
 
-    def __init__(self, store: GraphStore, classes: Sequence[NamedNode]) -> None:
-        if not store.capabilities.exclusive:
+    `reads` counts the store pattern reads the index has made."""
+
+    def __init__(self, store: GraphStore, classes: Sequence[NamedNode], *, kept: bool = True) -> None:
+        if kept and not store.capabilities.exclusive:
             raise ValueError(
-                f"a text index needs a store only this process writes; the {store.capabilities.name} "
+                f"a kept text index needs a store only this process writes; the {store.capabilities.name} "
                 "store may be changed by others"
             )
         self.store = store
         self.classes = tuple(classes)
+        self.kept = kept
+        self.reads = 0
         self._lock = threading.Lock()
         self._entries: dict[str, _Entry] | None = None
         self._stale: set[str] = set()
         self._rebuild = True
-        store.watch(self._changed)
+        if kept:
+            store.watch(self._changed)
 
     def _changed(self, subjects: set[Node]) -> None:
         with self._lock:
@@ -83,7 +88,7 @@ class TextIndex:
         with self._lock:
             rebuild, stale, entries = self._rebuild, self._stale, self._entries
             self._rebuild, self._stale = False, set()
-        if rebuild or entries is None:
+        if rebuild or entries is None:  # (an index not kept holds none)
             entries = self._read_all()
         elif stale:
             entries = dict(entries)
@@ -92,20 +97,27 @@ class TextIndex:
                 entry = self._read(NamedNode(subject))
                 if entry is not None:
                     entries[subject] = entry
-        with self._lock:
-            self._entries = entries
+        if self.kept:
+            with self._lock:
+                self._entries = entries
         return entries
+
+    def _quads(
+        self, subject: NamedNode | None, predicate: NamedNode, object: NamedNode | None = None
+    ) -> Iterator[Quad]:
+        self.reads += 1
+        return self.store.quads(subject, predicate, object)
 
     def _read_all(self) -> dict[str, _Entry]:
         types: dict[str, set[str]] = {}
         for cls in self.classes:
-            for q in self.store.quads(None, v.RDF.type, cls):
+            for q in self._quads(None, v.RDF.type, cls):
                 types.setdefault(q.subject.value, set()).add(cls.value)
         names: dict[str, list[str]] = {}
         for predicate in NAME_PREDICATES:
-            _collect(names, self.store.quads(None, predicate, None), types)
+            _collect(names, self._quads(None, predicate), types)
         descriptions: dict[str, list[str]] = {}
-        _collect(descriptions, self.store.quads(None, v.DCTERMS.description, None), types)
+        _collect(descriptions, self._quads(None, v.DCTERMS.description), types)
         return {
             s: _Entry(frozenset(t), tuple(names.get(s, ())), tuple(descriptions.get(s, ())))
             for s, t in types.items()
@@ -114,15 +126,11 @@ class TextIndex:
 
     def _read(self, subject: NamedNode) -> _Entry | None:
         wanted = {c.value for c in self.classes}
-        types = frozenset(q.object.value for q in self.store.quads(subject, v.RDF.type, None)) & wanted
+        types = frozenset(q.object.value for q in self._quads(subject, v.RDF.type)) & wanted
         if not types:
             return None
-        names = tuple(
-            q.object.value.lower() for p in NAME_PREDICATES for q in self.store.quads(subject, p, None)
-        )
-        descriptions = tuple(
-            q.object.value.lower() for q in self.store.quads(subject, v.DCTERMS.description, None)
-        )
+        names = tuple(q.object.value.lower() for p in NAME_PREDICATES for q in self._quads(subject, p))
+        descriptions = tuple(q.object.value.lower() for q in self._quads(subject, v.DCTERMS.description))
         return _Entry(types, names, descriptions) if names or descriptions else None
 
 
