@@ -147,6 +147,29 @@ def test_upsert_dataset_names_the_wrong_field(server: Server, input, field):
     assert server.store.count() == before
 
 
+def test_columns_come_by_position_then_name(server: Server):
+    """Numeric order of positions (10 after 9), then the columns without one, by name."""
+    columns = [
+        {"name": "ten", "ordinal": 10},
+        {"name": "b_unplaced"},
+        {"name": "two", "ordinal": 2},
+        {"name": "a_unplaced"},
+        {"name": "nine", "ordinal": 9},
+    ]
+    server.mutate(
+        "upsertDataset",
+        {"platform": "postgres", "path": ["warehouse", "public", "ordering"], "columns": columns},
+    )
+    found = dataset(server, "warehouse.public.ordering", "columns { edges { node { name ordinal } } }")
+    assert [(e["node"]["name"], e["node"]["ordinal"]) for e in found["columns"]["edges"]] == [
+        ("two", 2),
+        ("nine", 9),
+        ("ten", 10),
+        ("a_unplaced", None),
+        ("b_unplaced", None),
+    ]
+
+
 def test_upsert_columns(server: Server, datasets):
     before = server.audit()
     found = server.mutate(
