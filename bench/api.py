@@ -12,6 +12,9 @@ so no API key) and drives it with `--clients` concurrent httpx clients, each que
 It prints p50/p95/p99 latency, throughput and errors (non-200 answers or a GraphQL `errors` key) per
 query kind, against the targets (dataset p95 < 50 ms, lineage p95 < 150 ms, 0 errors), and the ratio of
 the API's p50 to the store-alone median, which is the API's overhead (HTTP, GraphQL, serialisation).
+Last, the same clients drive `dataset` against the framework floor (bench/api_floor.py: strawberry on
+FastAPI giving the same answer with no store), so the part of the latency that the HTTP and GraphQL
+stack and the load generator cost on this machine shows as API p95 / floor p95.
 
 Run: .venv/bin/python -m bench.api [--columns 100000] [--seconds 60] [--clients 16] [--smoke]
 Targets are reported, not enforced; the exit status is 1 when the server does not start, answers with
@@ -203,11 +206,18 @@ def free_port() -> int:
 @contextlib.contextmanager
 def server(store_dir: Path, cache: bool):
     """A uvicorn process serving the store at `store_dir`, with or without its read cache; yields its URL."""
-    port = free_port()
     env = {**os.environ, "DATAGRAPH_ANONYMOUS_ROLE": "viewer", "DATAGRAPH_STORE": str(store_dir)}
     if not cache:
         env["DATAGRAPH_READ_CACHE_ENTRIES"] = "0"
-    process = subprocess.Popen([sys.executable, "-c", SERVER, str(store_dir), str(port)], env=env)
+    with serving(lambda port: [sys.executable, "-c", SERVER, str(store_dir), str(port)], env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(command: Callable[[int], list[str]], env: dict[str, str]):
+    """The process `command(port)` started, once it answers /healthz; yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(command(port), env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_S
@@ -228,6 +238,13 @@ def server(store_dir: Path, cache: bool):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def framework_floor(kind: Kind, clients: int, seconds: float) -> Load:
+    """`kind` driven as the API was, against bench.api_floor: the same answer with no store behind it."""
+    with serving(lambda port: [sys.executable, "-m", "bench.api_floor", str(port)], dict(os.environ)) as url:
+        say(f"  driving {kind.name} against the framework floor (no store) for {seconds:.0f} s ...")
+        return asyncio.run(drive(url, kind, clients, seconds))
 
 
 def error_of(response: httpx.Response) -> tuple[str | None, dict | None]:
@@ -362,6 +379,23 @@ def report(
         )
 
 
+def report_floor(kind: Kind, floor: Load, api: dict[str, Load], clients: int) -> None:
+    p50, p95, p99 = (floor.percentile_ms(p) for p in (50, 95, 99))
+    say(
+        f"\n== framework floor: strawberry on FastAPI answering {kind.name} with no store, {clients} concurrent clients =="
+    )
+    say(
+        f"{'requests':>8} {'req/s':>7} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  load generator CPU"
+    )
+    say(
+        f"{floor.requests:>8,} {floor.throughput:>7.1f} {floor.errors:>6} {p50:>8.2f} {p95:>8.2f} {p99:>8.2f}"
+        f"  {floor.client_cpu_s / floor.seconds:.0%} of a core"
+    )
+    for mode, measured in api.items():
+        say(f"API {kind.name} p95 / floor p95, {mode}: {measured.percentile_ms(95) / p95:.1f}x")
+    say("(bench/api_floor.py: the same HTTP and GraphQL stack, the same clients, the same answer shape)")
+
+
 def exercise(
     store_dir: Path,
     cache: bool,
@@ -456,8 +490,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             except RuntimeError as e:
                 say(f"\nSERVER FAILED: {e}")
                 return 1
+    try:
+        floor = framework_floor(kinds[0], args.clients, args.seconds)
+    except RuntimeError as e:
+        say(f"\nFLOOR SERVER FAILED: {e}")
+        return 1
     for mode, (loads, serial) in runs.items():
         report(kinds, loads, serial, baselines, args.clients, mode)
+    report_floor(
+        kinds[0], floor, {mode: loads[kinds[0].name] for mode, (loads, _) in runs.items()}, args.clients
+    )
+    failures += [f"framework floor: {problem}" for problem in floor.first_errors]
     for mode, (loads, serial) in runs.items():
         failures += [f"{name} ({mode}): {r.errors} errors" for name, r in loads.items() if r.errors]
         failures += [
