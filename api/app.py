@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import gc
 import html
+import logging
+import threading
+import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI
@@ -24,7 +29,10 @@ from api.stats import GraphStats, graph_stats
 from api.wiring import read_cache_for, text_index_for
 from graph import vocab as v
 from graph.store import GraphStore
+from graph.text_index import TextIndex
 from graph.write import GraphWriter
+
+log = logging.getLogger("uvicorn.error")  # the server's log: its lines show as uvicorn's own do
 
 # Bounds the work of choosing the page's lineage example on a large graph.
 _EXAMPLE_SCAN = 2_000
@@ -55,6 +63,7 @@ def create_app(
         description="The knowledge graph of your data catalog: datasets, lineage, owners, glossary, policies.",
         docs_url=None,
         redoc_url=None,
+        lifespan=_background_work,
     )
     app.state.store = store
     app.state.writer = writer
@@ -63,6 +72,7 @@ def create_app(
 
         app.include_router(lineage_router(writer))  # POST /api/v1/lineage, for OpenLineage emitters
     cache = read_cache_for(store, settings)
+    app.state.text_index = text_index_for(store, settings)
     metrics = install_metrics(app, store.count, cache)
     mount_graphql(
         app,
@@ -72,7 +82,7 @@ def create_app(
         keys,
         observe=metrics.observe_graphql,
         cache=cache,
-        text_index=text_index_for(store, settings),
+        text_index=app.state.text_index,
     )
 
     @app.get("/healthz")
@@ -88,6 +98,26 @@ def create_app(
         return render_index(graph_stats(store), _lineage_example(store))
 
     return app
+
+
+@asynccontextmanager
+async def _background_work(app: FastAPI) -> AsyncIterator[None]:
+    """While serving: the search index is built in a thread, so the first search does not wait for it."""
+    if app.state.text_index is not None:
+        threading.Thread(
+            target=_build_search_index, args=(app.state.text_index,), name="search-index", daemon=True
+        ).start()
+    yield
+
+
+def _build_search_index(index: TextIndex) -> None:
+    started = time.perf_counter()
+    try:
+        entries = index.build()
+    except Exception as e:  # the store closed under it, ...: the first search builds it instead
+        log.warning("the search index was not built in the background (%s); the first search builds it", e)
+        return
+    log.info("search index ready: %s named nodes in %.1f s", f"{entries:,}", time.perf_counter() - started)
 
 
 def serve(app: FastAPI, host: str, port: int, *, access_log: bool = True, log_level: str = "info") -> None:

@@ -7,6 +7,8 @@ kept true by the store's change notices (`GraphStore.watch`): the subjects a wri
 touched are read again before the next search; after a large write, it is rebuilt.
 Keeping needs a store only this process writes (`capabilities.exclusive`), as the
 read cache does; an index that is not kept reads the names afresh for every search.
+A server builds its kept index in the background at start (`build`), so no searcher waits
+for it unless it searches in the first seconds; searchers then wait for that one build.
 
 Scores: 1.0 a name equal to the text, 0.8 a name starting with it, 0.6 a name
 containing it, 0.3 a description containing it (case ignored); a node scores its best.
@@ -61,7 +63,8 @@ class TextIndex:
         self.classes = tuple(classes)
         self.kept = kept
         self.reads = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the fields below; held only briefly
+        self._reading = threading.Lock()  # one reader of the store at a time: others wait for its result
         self._entries: dict[str, _Entry] | None = None
         self._stale: set[str] = set()
         self._rebuild = True
@@ -83,7 +86,21 @@ class TextIndex:
                 hits.append((-score, iri))
         return [(NamedNode(iri), -score) for score, iri in heapq.nsmallest(first, hits)]
 
+    @property
+    def ready(self) -> bool:
+        """Whether a search would be answered without a full read of the store."""
+        with self._lock:
+            return self._entries is not None and not self._rebuild
+
+    def build(self) -> int:
+        """Bring the index up to date now (a server calls it at start, in the background); the entries it holds."""
+        return len(self._current())
+
     def _current(self) -> dict[str, _Entry]:
+        with self._reading:
+            return self._read_current()
+
+    def _read_current(self) -> dict[str, _Entry]:
         # A write during the read leaves its subjects stale again: the next search reads them anew.
         with self._lock:
             rebuild, stale, entries = self._rebuild, self._stale, self._entries

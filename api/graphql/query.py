@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import json
 from enum import Enum
@@ -340,7 +341,9 @@ class Query:
         if not 0 < first <= MAX_PAGE:
             raise BadInput(f"'first': {first} is out of range; ask for 1 to {MAX_PAGE}", field="first")
         classes = [c for t in (types or list(SearchType)) for c in SEARCH_CLASSES[t]]
-        hits = info.context.reader.search(query.strip(), classes, first)
+        # In a worker thread: a search that reads the store (the index's first build, or every search
+        # without a kept index) must not hold up the server's other requests.
+        hits = await asyncio.to_thread(info.context.reader.search, query.strip(), classes, first)
         d = await info.context.describe([iri for iri, _, _ in hits])
         out = []
         for iri, score, matched in hits:

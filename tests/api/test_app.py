@@ -1,6 +1,7 @@
 """The HTTP server as a client meets it: a real uvicorn server on a free local port, over a real store."""
 
 import re
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -8,8 +9,9 @@ import pytest
 
 from api.app import create_app
 from api.demo import load_demo
-from api.sample.retail import SOURCE, retail_catalog
+from api.sample.retail import SOURCE, retail_catalog, sample_changeset
 from api.sample.warehouse import governance_changeset
+from api.settings import Settings
 from graph.iris import IriMinter
 from graph.stores.oxigraph.store import OxigraphStore
 from graph.write import GraphWriter
@@ -103,3 +105,26 @@ def test_an_empty_store_is_served_too():
         page = httpx.get(f"{url}/").text
         assert "The store is empty" in page
         assert "datagraph lineage db.schema.table" in page
+
+
+def test_the_search_index_is_built_while_the_server_starts(tmp_path):
+    """The first search finds the index ready: it reads only its hits' descriptions, not every name."""
+    store = OxigraphStore(tmp_path / "store")
+    writer = GraphWriter(store, IriMinter())
+    writer.commit(sample_changeset(writer.iris))
+    app = create_app(store, writer, Settings(store=str(tmp_path / "store"), anonymous_role="viewer"))
+    index = app.state.text_index
+    try:
+        assert not index.ready  # creating the app reads nothing
+        with running(app) as url:
+            deadline = time.monotonic() + 30
+            while not index.ready:
+                assert time.monotonic() < deadline, "the search index was not built within 30 s of the start"
+                time.sleep(0.02)
+            reads = index.reads
+            body = httpx.post(f"{url}/graphql", json={"query": '{ search(query: "email") { score } }'}).json()
+            assert body["data"]["search"][0]["score"] == 1.0
+            assert body["extensions"]["cost"]["storeQueries"] == 1  # the hits' descriptions, in one query
+            assert index.reads == reads
+    finally:
+        store.close()
