@@ -36,6 +36,7 @@ class _Entry:
     types: frozenset[str]
     names: tuple[str, ...]  # lowered
     descriptions: tuple[str, ...]  # lowered
+    identifiers: tuple[str, ...]  # as written: the names `graph.resolve` answers to
 
     def score(self, needle: str) -> float | None:
         best = None
@@ -86,6 +87,11 @@ class TextIndex:
                 hits.append((-score, iri))
         return [(NamedNode(iri), -score) for score, iri in heapq.nsmallest(first, hits)]
 
+    def identifiers(self) -> list[str]:
+        """The identifiers (qualified names) of the nodes held, as written: close names for a name
+        that is not in the graph."""
+        return [i for entry in self._current().values() for i in entry.identifiers]
+
     @property
     def ready(self) -> bool:
         """Whether a search would be answered without a full read of the store."""
@@ -130,15 +136,11 @@ class TextIndex:
         for cls in self.classes:
             for q in self._quads(None, v.RDF.type, cls):
                 types.setdefault(q.subject.value, set()).add(cls.value)
-        names: dict[str, list[str]] = {}
-        for predicate in NAME_PREDICATES:
-            _collect(names, self._quads(None, predicate), types)
-        descriptions: dict[str, list[str]] = {}
-        _collect(descriptions, self._quads(None, v.DCTERMS.description), types)
+        values = {p: _values(self._quads(None, p), types) for p in (*NAME_PREDICATES, v.DCTERMS.description)}
         return {
-            s: _Entry(frozenset(t), tuple(names.get(s, ())), tuple(descriptions.get(s, ())))
+            s: entry
             for s, t in types.items()
-            if s in names or s in descriptions
+            if (entry := _entry(frozenset(t), {p: found.get(s, ()) for p, found in values.items()}))
         }
 
     def _read(self, subject: NamedNode) -> _Entry | None:
@@ -146,13 +148,27 @@ class TextIndex:
         types = frozenset(q.object.value for q in self._quads(subject, v.RDF.type)) & wanted
         if not types:
             return None
-        names = tuple(q.object.value.lower() for p in NAME_PREDICATES for q in self._quads(subject, p))
-        descriptions = tuple(q.object.value.lower() for q in self._quads(subject, v.DCTERMS.description))
-        return _Entry(types, names, descriptions) if names or descriptions else None
+        values = {
+            p: [q.object.value for q in self._quads(subject, p)]
+            for p in (*NAME_PREDICATES, v.DCTERMS.description)
+        }
+        return _entry(types, values)
 
 
-def _collect(into: dict[str, list[str]], quads: Iterable, types: dict[str, set[str]]) -> None:
+def _entry(types: frozenset[str], values: dict[NamedNode, Sequence[str]]) -> _Entry | None:
+    """A node's entry from its values of each predicate read; None when it has neither name nor description."""
+    names = tuple(n.lower() for p in NAME_PREDICATES for n in values[p])
+    descriptions = tuple(d.lower() for d in values[v.DCTERMS.description])
+    if not names and not descriptions:
+        return None
+    return _Entry(types, names, descriptions, tuple(values[v.DCTERMS.identifier]))
+
+
+def _values(quads: Iterable[Quad], types: dict[str, set[str]]) -> dict[str, list[str]]:
+    """The objects' strings by subject, for the subjects in `types`."""
+    found: dict[str, list[str]] = {}
     for q in quads:
         subject = q.subject.value
         if subject in types:
-            into.setdefault(subject, []).append(q.object.value.lower())
+            found.setdefault(subject, []).append(q.object.value)
+    return found

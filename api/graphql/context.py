@@ -14,6 +14,7 @@ from api.settings import Settings
 from graph.iris import IriMinter
 from graph.read_cache import ReadCache
 from graph.records import Description
+from graph.resolve import resolve
 from graph.store import GraphStore
 from graph.text_index import TextIndex
 from graph.write import GraphWriter
@@ -49,6 +50,12 @@ class Context(BaseContext):
         super().__init__()
         self.reader = CatalogReader(self.store, self.cache, self.text_index)
         self.descriptions, self.columns = _loaders(self.reader)
+
+    def resolve(self, text: str) -> NamedNode:
+        """The IRI `text` names (`graph.resolve`). Close names for an unknown one come from the search
+        index when the server keeps one, instead of reading every name from the store."""
+        index = self.text_index
+        return resolve(self.store, text, index.identifiers if index is not None else None)
 
     async def describe(self, iris: list[NamedNode]) -> Description:
         """One Description holding every node of `iris` (batched with the rest of this tick's loads)."""

@@ -25,7 +25,7 @@ from graph import records
 from graph import vocab as v
 from graph.changeset import ChangeSet
 from graph.records import OWNERSHIP_ROLES, RULE_KINDS, Triple
-from graph.resolve import AmbiguousName, UnknownEntity, resolve
+from graph.resolve import AmbiguousName, UnknownEntity
 from graph.write import ChangeRejected, CommitResult, GraphWriter
 from loaders.openlineage.ingest import ingest_event
 from loaders.openlineage.validation import InvalidEvent
@@ -66,7 +66,7 @@ def writer_of(info: Info[Context, None], doing: str) -> GraphWriter:
 
 def resolve_input(info: Info[Context, None], field: str, text: str) -> NamedNode:
     try:
-        return resolve(info.context.store, text)
+        return info.context.resolve(text)
     except (UnknownEntity, AmbiguousName) as e:
         raise InputProblem(field, str(e)) from e
 

@@ -36,7 +36,7 @@ from api.graphql.types import (
 from graph import vocab as v
 from graph.lineage import is_column, starts_at_level, trace
 from graph.records import OWNERSHIP_ROLES
-from graph.resolve import AmbiguousName, UnknownEntity, resolve
+from graph.resolve import AmbiguousName, UnknownEntity
 from graph.store import Direction, Level
 
 MAX_PAGE = 500
@@ -152,7 +152,7 @@ class RawResult:
 
 def _resolve(info: Info[Context, None], text: str, what: str = "node") -> NamedNode:
     try:
-        return resolve(info.context.store, text)
+        return info.context.resolve(text)
     except UnknownEntity as e:
         raise NotFound(f"'id': {e}", field="id") from e
     except AmbiguousName as e:

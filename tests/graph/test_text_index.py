@@ -85,6 +85,8 @@ def test_a_kept_index_sees_each_write_as_a_fresh_read_does(tmp_path):
     fresh = TextIndex(store, SEARCHABLE, kept=False)
     for text in ("customer", "email", "order", "zanzibar"):
         assert index.search(text, SEARCHABLE, 100) == fresh.search(text, SEARCHABLE, 100)
+    assert "Zanzibar" in index.identifiers()  # as written, for the close names of an unknown one
+    assert sorted(index.identifiers()) == sorted(fresh.identifiers())
     store.close()
 
 
