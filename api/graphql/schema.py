@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -15,6 +16,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from api.graphql.errors import ApiError
 from api.graphql.limits import limits_rule
 from api.graphql.mutations import Mutation
 from api.graphql.query import Query
@@ -47,6 +49,24 @@ def _observing(observe: Observer) -> type[SchemaExtension]:
     return Observe
 
 
+class _Schema(strawberry.Schema):
+    """Logs only the errors that are the server's fault. A caller's mistake (an unknown name, a wrong
+    field, a denied mutation, a query over the limits) is answered to that caller, and would otherwise
+    be logged with a traceback at ERROR level, request after request."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
+        super().process_errors([e for e in errors if not _callers_mistake(e)], execution_context)
+
+
+def _callers_mistake(error: GraphQLError) -> bool:
+    # No original error: the document itself was wrong (syntax, unknown field, wrong type).
+    return (
+        isinstance(error, ApiError)
+        or error.original_error is None
+        or isinstance(error.original_error, ApiError)
+    )
+
+
 def build_schema(
     *,
     max_depth: int = 12,
@@ -66,9 +86,7 @@ def build_schema(
         extensions.append(DisableIntrospection)
     if observe is not None:
         extensions.append(_observing(observe))
-    return strawberry.Schema(
-        query=Query, mutation=Mutation, types=list(TYPES.values()), extensions=extensions
-    )
+    return _Schema(query=Query, mutation=Mutation, types=list(TYPES.values()), extensions=extensions)
 
 
 def sdl() -> str:

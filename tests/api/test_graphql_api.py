@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import pytest
 from api.app import create_app
 from api.auth import ApiKeyStore, Role
 from api.demo import load_demo
+from api.graphql.context import Context
 from api.graphql.schema import SDL_PATH, sdl
 from api.settings import Settings
 from graph.iris import IriMinter
@@ -291,3 +293,21 @@ def test_metrics_count_graphql_operations(api):
     text = httpx.get(f"{api.url}/metrics").text
     assert "datagraph_graphql_operations_total" in text and "Probe" in text
     assert "datagraph_store_triples" in text
+
+
+def test_a_callers_mistakes_are_answered_not_logged_the_servers_faults_are(api, caplog, monkeypatch):
+    with caplog.at_level(logging.ERROR, logger="strawberry"):
+        assert (
+            api.error('{ dataset(name: "main.no_such_table") { name } }')["extensions"]["code"] == "NOT_FOUND"
+        )
+        assert "noSuchField" in api.error('{ dataset(name: "main.customers") { noSuchField } }')["message"]
+        assert api.error("{ dataset(name: ") is not None  # not GraphQL at all
+        assert not caplog.records
+
+        def broken(self, text):
+            raise RuntimeError("the disk is on fire")
+
+        monkeypatch.setattr(Context, "resolve", broken)
+        assert "the disk is on fire" in api.error('{ dataset(name: "main.customers") { name } }')["message"]
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    assert "the disk is on fire" in caplog.text
