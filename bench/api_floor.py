@@ -76,7 +76,9 @@ class Query:
 
 
 def app() -> FastAPI:
-    schema = strawberry.Schema(Query, extensions=[ParserCache(maxsize=512), ValidationCache(maxsize=512)])
+    schema = strawberry.Schema(
+        Query, extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
+    )
     floor = FastAPI()
     floor.include_router(GraphQLRouter(schema), prefix="/graphql")
 
