@@ -195,6 +195,8 @@ async def _trace(info: Info[Context, None], iri: NamedNode, direction: Direction
 
 @strawberry.type
 class Query:
+    # The lookups below are nullable: an unknown id answers null with a NOT_FOUND error naming close
+    # names, and the request's other fields are still answered (a non-null field would null them all).
     @strawberry.field(description="Any node by its IRI; null when there is none.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         iri = NamedNode(str(id).strip("<>"))
@@ -207,18 +209,18 @@ class Query:
     )
     async def dataset(
         self, info: Info[Context, None], id: strawberry.ID | None = None, name: str | None = None
-    ) -> Dataset:
+    ) -> Dataset | None:
         if (id is None) == (name is None):
             raise BadInput("give exactly one of 'id' and 'name'", field="id")
         iri = _resolve(info, str(id if id is not None else name))
         return await _typed(info, iri, "Dataset")
 
     @strawberry.field(description="A column by IRI or qualified name (dataset.column).")
-    async def column(self, info: Info[Context, None], id: strawberry.ID) -> Column:
+    async def column(self, info: Info[Context, None], id: strawberry.ID) -> Column | None:
         return await _typed(info, _resolve(info, str(id)), "Column")
 
     @strawberry.field(description="A glossary concept by IRI.")
-    async def concept(self, info: Info[Context, None], id: strawberry.ID) -> Concept:
+    async def concept(self, info: Info[Context, None], id: strawberry.ID) -> Concept | None:
         iri = NamedNode(str(id).strip("<>"))
         if not info.context.store.has(iri, None, None):
             raise NotFound(f"'id': {id} is not in the graph", field="id")
@@ -264,7 +266,7 @@ class Query:
             int | None, strawberry.argument(description="Hops; default and maximum: the server's limit.")
         ] = None,
         level: LineageLevel = LineageLevel.DATASET,
-    ) -> Lineage:
+    ) -> Lineage | None:
         iri = _resolve(info, str(id))
         hops = _lineage_limits(info, depth)
         starts, nodes, edges, reasons = await _trace(
@@ -301,7 +303,9 @@ class Query:
         )
 
     @strawberry.field(description="What lies downstream of a dataset or column, and the owners to notify.")
-    async def impact(self, info: Info[Context, None], id: strawberry.ID, depth: int | None = None) -> Impact:
+    async def impact(
+        self, info: Info[Context, None], id: strawberry.ID, depth: int | None = None
+    ) -> Impact | None:
         iri = _resolve(info, str(id))
         hops = _lineage_limits(info, depth)
         ctx = info.context

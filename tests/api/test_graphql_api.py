@@ -149,6 +149,12 @@ def test_a_dataset_by_name_with_its_columns_in_order(api):
 def test_unknown_names_and_ids_say_so(api):
     error = api.error('{ dataset(name: "main.custmers") { name } }')
     assert error["extensions"]["code"] == "NOT_FOUND" and "main.customers" in error["message"]
+    # the rest of the request is still answered
+    body = api.post(
+        '{ a: dataset(name: "main.customers") { name } b: column(id: "main.nope.x") { name } }'
+    ).json()
+    assert body["data"] == {"a": {"name": "customers"}, "b": None}
+    assert [e["path"] for e in body["errors"]] == [["b"]]
     assert api.data('{ node(id: "http://example.com/nothing") { id } }')["node"] is None
     error = api.error('{ column(id: "main.customers") { name } }')
     assert "is a Dataset, not a Column" in error["message"]
