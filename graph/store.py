@@ -77,16 +77,24 @@ class GraphStore(ABC):
         An implementation calls `changed(adds, removes)` once it is done, succeeded or not."""
 
     def watch(self, on_change: Callable[[set[Node]], None]) -> None:
-        """Have `on_change` told the subjects of every later `apply`, once it is over (a read cache
-        forgets them). It runs in the thread that applied the change; it must be quick and not raise."""
+        """Have `on_change` told the nodes of every later `apply`, once it is over (a read cache
+        forgets what it read from them): each changed triple's subject, and its object when that is
+        an IRI, so that what was read by following a link backwards (a downstream traversal, a
+        column's dataset) is told too. It runs in the thread that applied the change; it must be
+        quick and not raise."""
         self.__dict__.setdefault("_watchers", []).append(on_change)
 
     def changed(self, adds: Sequence[Quad], removes: Sequence[Quad]) -> None:
         watchers = self.__dict__.get("_watchers")
         if watchers:
-            subjects = {q.subject for q in adds} | {q.subject for q in removes}
+            nodes: set[Node] = set()
+            for changes in (adds, removes):
+                for q in changes:
+                    nodes.add(q.subject)
+                    if isinstance(q.object, NamedNode):
+                        nodes.add(q.object)
             for on_change in watchers:
-                on_change(subjects)
+                on_change(nodes)
 
     @abstractmethod
     def quads(

@@ -34,7 +34,7 @@ from api.graphql.types import (
     make_node,
 )
 from graph import vocab as v
-from graph.lineage import is_column, starts_at_level, trace
+from graph.lineage import is_column
 from graph.records import OWNERSHIP_ROLES
 from graph.resolve import AmbiguousName, UnknownEntity
 from graph.store import Direction, Level
@@ -181,9 +181,9 @@ async def _trace(info: Info[Context, None], iri: NamedNode, direction: Direction
     """The traversal to `depth`, and whether more exists beyond it (traced one hop further)."""
     ctx = info.context
     cap = ctx.settings.max_lineage_depth
-    starts = starts_at_level(ctx.store, iri, level)
-    limit = ctx.settings.max_lineage_edges
-    result = trace(ctx.store, starts, direction, min(depth, cap) + 1, level, limit)
+    starts, result = ctx.reader.trace(
+        iri, direction, min(depth, cap) + 1, level, ctx.settings.max_lineage_edges
+    )
     shown = min(depth, cap)
     beyond = [n for n in result.nodes if n.distance > shown]
     nodes = [n for n in result.nodes if n.distance <= shown]

@@ -15,9 +15,10 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode
 
 from graph import vocab as v
+from graph.lineage import LineageResult, starts_at_level, trace
 from graph.read_cache import MISSING, ReadCache
 from graph.records import Description
-from graph.store import GraphStore
+from graph.store import Direction, GraphStore, Level
 from graph.text_index import DESCRIPTION_SCORE, TextIndex
 
 # The types a node can have, most specific first: a node's GraphQL type is the first it has.
@@ -194,6 +195,24 @@ class CatalogReader:
             columns = tuple(c.value for c in ordered[d])  # the order depends on the columns' triples too
             self._keep("columns", d, columns, [d.value, *columns], token)
         return ordered
+
+    def trace(
+        self, iri: NamedNode, direction: Direction, depth: int, level: Level, limit: int
+    ) -> tuple[list[NamedNode], LineageResult]:
+        """The lineage of `iri` at `level`: its start nodes, and the traversal from them in one query
+        (none when cached). Kept with every node it reached, so that a write to a triple starting or
+        ending at one of them (a new edge, a removed one) forgets it (see `GraphStore.watch`)."""
+        key = ("lineage", iri.value, direction.value, depth, level.value, limit)
+        token = self.cache.token() if self.cache is not None else 0
+        if self.cache is not None and (found := self.cache.get(key)) is not MISSING:
+            return found
+        self.queries += 1
+        starts = starts_at_level(self.store, iri, level)
+        result = trace(self.store, starts, direction, depth, level, limit)
+        if self.cache is not None:
+            nodes = {iri.value, *(s.value for s in starts), *(n.iri.value for n in result.nodes)}
+            self.cache.put(key, (starts, result), nodes, token)
+        return starts, result
 
     def search(
         self, text: str, classes: Sequence[NamedNode], first: int

@@ -459,3 +459,36 @@ def test_reads_are_cached_until_a_write_changes_them(server: Server, datasets):
         line for line in metrics.splitlines() if line.startswith("datagraph_read_cache_lookups_total")
     )
     assert 'result="hit"' in hits and float(hits.split()[-1]) > 0
+
+
+def test_lineage_is_cached_until_an_edge_at_one_of_its_nodes_changes(server: Server):
+    a, b, c = (f"warehouse.public.lineage_{n}" for n in "abc")
+    iris = {}
+    for name in (a, b, c):
+        made = server.mutate(
+            "upsertDataset",
+            {"platform": "postgres", "path": name.split(".")},
+            "... on UpsertDatasetPayload { dataset { id } }",
+        )
+        iris[name] = made["dataset"]["id"]
+    query = """query($id: ID!, $direction: LineageDirection!) {
+        lineage(id: $id, direction: $direction, level: DATASET) { nodes { distance node { id } } } }"""
+
+    def reached(name: str, direction: str) -> tuple[dict[str, int], int]:
+        body = server.post(query, {"id": name, "direction": direction}).json()
+        assert not body.get("errors"), body["errors"]
+        nodes = body["data"]["lineage"]["nodes"]
+        return {n["node"]["id"]: n["distance"] for n in nodes if n["distance"]}, body["extensions"]["cost"][
+            "storeQueries"
+        ]
+
+    server.mutate("addLineage", {"upstream": a, "downstream": b})
+    assert reached(a, "DOWNSTREAM")[0] == {iris[b]: 1}
+    assert reached(a, "DOWNSTREAM") == ({iris[b]: 1}, 0)  # answered from the cache
+    # the new edge is stated on c, which the cached traversal never reached: b, its other end, was
+    server.mutate("addLineage", {"upstream": b, "downstream": c})
+    assert reached(a, "DOWNSTREAM")[0] == {iris[b]: 1, iris[c]: 2}
+    assert reached(c, "UPSTREAM")[0] == {iris[b]: 1, iris[a]: 2}
+    server.mutate("removeLineage", {"upstream": a, "downstream": b})
+    assert reached(c, "UPSTREAM")[0] == {iris[b]: 1}
+    assert reached(a, "DOWNSTREAM")[0] == {}
