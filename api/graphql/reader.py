@@ -37,6 +37,10 @@ NODE_TYPES: tuple[tuple[NamedNode, str], ...] = (
 )
 SEARCHABLE = tuple(cls for cls, _ in NODE_TYPES)
 
+# The read cache counts entries, not bytes: a traversal larger than this (nodes and edges) is traced
+# again rather than kept, so that the cache's memory stays near its entries times a few KB.
+KEEP_TRACES_UP_TO = 2_000
+
 
 # Lineage is read by traversals, never from a node's description: leaving it out keeps descriptions small.
 _LINEAGE_PREDICATES = ", ".join(
@@ -209,7 +213,7 @@ class CatalogReader:
         self.queries += 1
         starts = starts_at_level(self.store, iri, level)
         result = trace(self.store, starts, direction, depth, level, limit)
-        if self.cache is not None:
+        if self.cache is not None and len(result.nodes) + len(result.edges) <= KEEP_TRACES_UP_TO:
             nodes = {iri.value, *(s.value for s in starts), *(n.iri.value for n in result.nodes)}
             self.cache.put(key, (starts, result), nodes, token)
         return starts, result
