@@ -121,6 +121,13 @@ class _ReadCacheCollector(Collector):
         entries = GaugeMetricFamily("datagraph_read_cache_entries", "Answers the API's read cache holds.")
         entries.add_metric([], s.entries)
         yield entries
+        size = GaugeMetricFamily(
+            "datagraph_read_cache_size",
+            "The read cache's entries weighed in units of about 2 KB (a description weighs 1, a lineage "
+            "traversal more); it drops the least recently used beyond DATAGRAPH_READ_CACHE_ENTRIES.",
+        )
+        size.add_metric([], s.size)
+        yield size
         lookups = CounterMetricFamily(
             "datagraph_read_cache_lookups", "Read cache lookups, by result (hit/miss).", labels=["result"]
         )

@@ -74,7 +74,8 @@ class Settings(BaseSettings):
         default=100_000,
         ge=0,
         description="How many node descriptions and column lists the API keeps in memory between requests "
-        "(about 2 KB each; each forgotten as soon as a write changes it; 0 turns the cache off, and the "
+        "(about 2 KB each; a lineage traversal counts as one per ~2 KB it takes; each forgotten as soon as "
+        "a write changes it; 0 turns the cache off, and the "
         "in-memory search index with it). Used with the embedded store only: other processes write a "
         "shared Neo4j.",
     )

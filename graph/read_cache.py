@@ -35,7 +35,8 @@ MISSING: Any = object()
 @dataclass(frozen=True)
 class CacheStats:
     entries: int
-    capacity: int
+    size: int  # the entries' weights together
+    capacity: int  # the most `size` may be
     hits: int
     misses: int
     evictions: int  # answers forgotten because the cache was full
@@ -43,14 +44,18 @@ class CacheStats:
 
 
 class ReadCache:
-    """At most `entries` answers, least recently used dropped first. Thread-safe."""
+    """Answers weighing at most `entries` together, least recently used dropped first. Thread-safe.
+
+    An answer weighs 1 by default (a node's description, about 2 KB); a larger one is put with the
+    number of such units it takes, so that the cache's memory stays near `entries` times 2 KB."""
 
     def __init__(self, entries: int) -> None:
         if entries < 1:
             raise ValueError(f"a read cache holds at least one entry, not {entries}")
         self.capacity = entries
         self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, tuple[Any, tuple[str, ...]]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Any, tuple[str, ...], int]] = OrderedDict()
+        self._size = 0
         self._by_subject: dict[str, set[Hashable]] = {}
         self._generation = 0
         self.hits = self.misses = self.evictions = self.invalidations = 0
@@ -77,17 +82,19 @@ class ReadCache:
             self.hits += 1
             return found[0]
 
-    def put(self, key: Hashable, value: Any, subjects: Iterable[str], token: int) -> None:
-        """Keep `value`, read from the triples of `subjects`, unless the store changed since `token`."""
+    def put(self, key: Hashable, value: Any, subjects: Iterable[str], token: int, weight: int = 1) -> None:
+        """Keep `value`, read from the triples of `subjects`, unless the store changed since `token`.
+        `weight`: what it takes of the capacity; more than all of it is not kept."""
         subjects = tuple(subjects)
         with self._lock:
-            if token != self._generation:
+            if token != self._generation or weight > self.capacity:
                 return
             self._drop(key)
-            self._entries[key] = (value, subjects)
+            self._entries[key] = (value, subjects, weight)
+            self._size += weight
             for s in subjects:
                 self._by_subject.setdefault(s, set()).add(key)
-            while len(self._entries) > self.capacity:
+            while self._size > self.capacity:
                 self._drop(next(iter(self._entries)))
                 self.evictions += 1
 
@@ -103,13 +110,20 @@ class ReadCache:
     def stats(self) -> CacheStats:
         with self._lock:
             return CacheStats(
-                len(self._entries), self.capacity, self.hits, self.misses, self.evictions, self.invalidations
+                len(self._entries),
+                self._size,
+                self.capacity,
+                self.hits,
+                self.misses,
+                self.evictions,
+                self.invalidations,
             )
 
     def _drop(self, key: Hashable) -> bool:
         found = self._entries.pop(key, None)
         if found is None:
             return False
+        self._size -= found[2]
         for s in found[1]:
             keys = self._by_subject.get(s)
             if keys is not None:

@@ -37,9 +37,9 @@ NODE_TYPES: tuple[tuple[NamedNode, str], ...] = (
 )
 SEARCHABLE = tuple(cls for cls, _ in NODE_TYPES)
 
-# The read cache counts entries, not bytes: a traversal larger than this (nodes and edges) is traced
-# again rather than kept, so that the cache's memory stays near its entries times a few KB.
-KEEP_TRACES_UP_TO = 2_000
+# A traversal kept in the read cache weighs one unit (a description's ~2 KB) for each this many nodes
+# and edges (~400 bytes each, measured on the synthetic catalog).
+TRACE_ITEMS_A_UNIT = 5
 
 
 # Lineage is read by traversals, never from a node's description: leaving it out keeps descriptions small.
@@ -213,9 +213,10 @@ class CatalogReader:
         self.queries += 1
         starts = starts_at_level(self.store, iri, level)
         result = trace(self.store, starts, direction, depth, level, limit)
-        if self.cache is not None and len(result.nodes) + len(result.edges) <= KEEP_TRACES_UP_TO:
+        if self.cache is not None:
             nodes = {iri.value, *(s.value for s in starts), *(n.iri.value for n in result.nodes)}
-            self.cache.put(key, (starts, result), nodes, token)
+            weight = 1 + (len(result.nodes) + len(result.edges)) // TRACE_ITEMS_A_UNIT
+            self.cache.put(key, (starts, result), nodes, token, weight)
         return starts, result
 
     def search(

@@ -55,6 +55,20 @@ def test_a_full_cache_drops_the_least_recently_used():
     assert stats.entries == cache.stats().entries == 2
 
 
+def test_heavier_answers_take_more_of_the_capacity():
+    cache = ReadCache(4)
+    cache.put("a", 1, [A.value], cache.token())
+    cache.put("b", 2, [B.value], cache.token(), weight=2)
+    assert (cache.stats().entries, cache.stats().size) == (2, 3)
+    cache.put("c", 3, [C.value], cache.token(), weight=2)  # 5 > 4: the least recently used goes
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (MISSING, 2, 3)
+    assert (cache.stats().size, cache.stats().evictions) == (4, 1)
+    cache.forget({B})
+    assert cache.stats().size == 2
+    cache.put("huge", 4, [A.value], cache.token(), weight=5)  # more than the whole cache: not kept
+    assert cache.get("huge") is MISSING and cache.get("c") == 3
+
+
 def test_a_cache_refuses_a_store_other_processes_write():
     store = OxigraphStore()
     store.capabilities = Capabilities(name="shared", exclusive=False)
