@@ -28,6 +28,7 @@ from graph.store import GraphStore, Node
 
 NAME_PREDICATES = (v.RDFS.label, v.DCTERMS.identifier, v.SKOS.prefLabel)
 DESCRIPTION_SCORE = 0.3
+_READ = (*NAME_PREDICATES, v.DCTERMS.description)  # what an entry is made of
 REBUILD_AFTER = 10_000  # a write touching more subjects than this is followed by a rebuild
 
 
@@ -136,7 +137,7 @@ class TextIndex:
         for cls in self.classes:
             for q in self._quads(None, v.RDF.type, cls):
                 types.setdefault(q.subject.value, set()).add(cls.value)
-        values = {p: _values(self._quads(None, p), types) for p in (*NAME_PREDICATES, v.DCTERMS.description)}
+        values = {p: _values(self._quads(None, p), types) for p in _READ}
         return {
             s: entry
             for s, t in types.items()
@@ -148,10 +149,7 @@ class TextIndex:
         types = frozenset(q.object.value for q in self._quads(subject, v.RDF.type)) & wanted
         if not types:
             return None
-        values = {
-            p: [q.object.value for q in self._quads(subject, p)]
-            for p in (*NAME_PREDICATES, v.DCTERMS.description)
-        }
+        values = {p: [q.object.value for q in self._quads(subject, p)] for p in _READ}
         return _entry(types, values)
 
 
