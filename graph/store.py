@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -63,6 +65,7 @@ class Capabilities:
     cypher: bool = False
     persistent: bool = True
     exclusive: bool = True  # only this process changes the data: what it read stays true until it writes
+    snapshots: bool = False  # `snapshot` copies the store as it is, for another process to read
 
 
 class GraphStore(ABC):
@@ -150,6 +153,11 @@ class GraphStore(ABC):
     def cypher(self, cypher: str) -> list[dict]:
         """A read-only Cypher query."""
         raise Unsupported(f"the {self.capabilities.name} store does not answer Cypher")
+
+    def snapshot(self) -> AbstractContextManager[Path]:
+        """A copy of the store as it is now, for another process to open read-only (as the same backend)
+        while this one goes on writing; removed on leaving the context (`capabilities.snapshots`)."""
+        raise Unsupported(f"the {self.capabilities.name} store takes no snapshots")
 
     def close(self) -> None:  # noqa: B027 - a store without resources has nothing to release
         """Release the store (files, connections)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import json
 from enum import Enum
 from typing import Annotated
 
@@ -357,15 +356,15 @@ class Query:
         return out
 
     @strawberry.field(description="Admins: a read-only SPARQL query (Oxigraph store), time-limited.")
-    def sparql(self, info: Info[Context, None], query: str, limit: int = 1000) -> RawResult:
+    async def sparql(self, info: Info[Context, None], query: str, limit: int = 1000) -> RawResult:
         require(info, Role.ADMIN, "run SPARQL")
-        columns, rows, truncated = run_sparql(
+        columns, rows, truncated = await run_sparql(
             info.context.store, query, limit, info.context.settings.sparql_timeout_s
         )
-        return RawResult(columns=columns, rows=[json.loads(json.dumps(r)) for r in rows], truncated=truncated)
+        return RawResult(columns=columns, rows=rows, truncated=truncated)
 
     @strawberry.field(description="Admins: a read-only Cypher query (Neo4j store).")
-    def cypher(self, info: Info[Context, None], query: str, limit: int = 1000) -> RawResult:
+    async def cypher(self, info: Info[Context, None], query: str, limit: int = 1000) -> RawResult:
         require(info, Role.ADMIN, "run Cypher")
-        columns, rows, truncated = run_cypher(info.context.store, query, limit)
+        columns, rows, truncated = await run_cypher(info.context.store, query, limit)
         return RawResult(columns=columns, rows=rows, truncated=truncated)

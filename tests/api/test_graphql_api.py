@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -233,6 +235,51 @@ def test_sparql_is_for_admins_and_read_only(api):
     assert "read-only" in update["message"]
     cypher = api.error('{ cypher(query: "MATCH (n) RETURN n LIMIT 1") { rows } }', "admin")
     assert "Cypher is not available" in cypher["message"]
+
+
+def test_sparql_reads_what_was_just_written(api):
+    # A query runs over a snapshot taken when it is asked: a write just answered is in it.
+    wrote = api.data(
+        'mutation { setDescription(input: {id: "main.orders", description: "Orders, one row each"}) '
+        "{ __typename } }",
+        "admin",
+    )
+    assert wrote["setDescription"]["__typename"] != "InputError"
+    query = 'SELECT DISTINCT ?text WHERE { ?d dcterms:identifier "main.orders" ; dcterms:description ?text }'
+    rows = api.data("query($q: String!) { sparql(query: $q) { rows } }", "admin", q=query)["sparql"]["rows"]
+    assert rows == [{"text": "Orders, one row each"}]
+
+
+# Every four triples of the demo catalog together: more rows than could be counted in hours.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_a_sparql_query_past_its_time_is_stopped_and_others_are_answered_meanwhile(api, tmp_path):
+    keys = ApiKeyStore(tmp_path / "keys.json")
+    admin, _ = keys.create(Role.ADMIN, "tests")
+    settings = Settings(_env_file=None, store=str(tmp_path), anonymous_role="viewer", sparql_timeout_s=2)
+    sparql = {"query": "query($q: String!) { sparql(query: $q) { rows } }", "variables": {"q": ENDLESS}}
+    with running(create_app(api.store, None, settings, keys)) as url, ThreadPoolExecutor(1) as pool:
+        started = time.monotonic()
+        endless = pool.submit(
+            httpx.post,
+            f"{url}/graphql",
+            json=sparql,
+            headers={"Authorization": f"Bearer {admin}"},
+            timeout=30,
+        )
+        time.sleep(0.5)
+        asked = time.monotonic()
+        other = httpx.post(f"{url}/graphql", json={"query": '{ dataset(name: "main.customers") { name } }'})
+        assert other.json()["data"]["dataset"]["name"] == "customers"
+        assert time.monotonic() - asked < 1.0 and not endless.done()
+        error = endless.result().json()["errors"][0]
+        elapsed = time.monotonic() - started
+    assert error["extensions"]["limit"] == "sparql_timeout_s" and "stopped" in error["message"]
+    assert 2.0 <= elapsed < 5.0
+    cpu = time.process_time()
+    time.sleep(1.0)
+    assert time.process_time() - cpu < 0.5  # nothing goes on counting in this process once it answered
 
 
 def test_a_page_of_datasets_costs_the_same_store_queries_whatever_its_size(api, tmp_path):

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,6 +25,7 @@ from graph.store import (
     Object,
     StoreError,
     StoreLocked,
+    Unsupported,
 )
 from graph.stores.oxigraph import queries
 
@@ -95,7 +99,10 @@ class OxigraphStore(GraphStore):
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
-        self.capabilities = Capabilities(name="oxigraph", sparql=True, persistent=path is not None)
+        on_disk = path is not None
+        self.capabilities = Capabilities(
+            name="oxigraph", sparql=True, persistent=on_disk, snapshots=on_disk and not read_only
+        )
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -107,6 +114,7 @@ class OxigraphStore(GraphStore):
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path / "oxigraph"))
                 self._recover()
+                shutil.rmtree(self._snapshots, ignore_errors=True)  # a killed process's, none in use
         except OSError as e:
             if "lock" in str(e).lower():
                 raise StoreLocked(
@@ -238,6 +246,26 @@ class OxigraphStore(GraphStore):
                     "SPARQL here is read-only: updates (INSERT, DELETE, LOAD, ...) are refused"
                 ) from e
             raise ValueError(f"not a valid SPARQL query: {e}") from e
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Path]:
+        """A datagraph directory that `OxigraphStore(it, read_only=True)` opens, holding the store as it
+        is now: a RocksDB checkpoint of hard links to the store's files, taken in a few ms, under
+        `<path>/snapshots/`. Unlike the store itself, it may be opened while this process writes."""
+        if self.path is None or self.read_only:
+            raise Unsupported("only a store opened for writing on disk takes snapshots")
+        self._snapshots.mkdir(exist_ok=True)
+        target = Path(tempfile.mkdtemp(dir=self._snapshots))
+        try:
+            self._store.backup(str(target / "oxigraph"))
+            yield target
+        finally:
+            shutil.rmtree(target, ignore_errors=True)
+
+    @property
+    def _snapshots(self) -> Path:
+        assert self.path is not None
+        return self.path / "snapshots"
 
     def close(self) -> None:
         if not self.read_only and self.path is not None:
