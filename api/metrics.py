@@ -123,7 +123,7 @@ class _ReadCacheCollector(Collector):
         yield entries
         size = GaugeMetricFamily(
             "datagraph_read_cache_size",
-            "The read cache's entries weighed in units of about 2 KB (a description weighs 1, a lineage "
+            "The read cache's entries weighed in units of about 1 KB (a description weighs 1, a lineage "
             "traversal more); it drops the least recently used beyond DATAGRAPH_READ_CACHE_ENTRIES.",
         )
         size.add_metric([], s.size)

@@ -71,10 +71,10 @@ class Settings(BaseSettings):
         default=50_000, ge=1, description="The most lineage edges one query reads; more is cut (truncated)."
     )
     read_cache_entries: int = Field(
-        default=100_000,
+        default=200_000,
         ge=0,
         description="How many node descriptions and column lists the API keeps in memory between requests "
-        "(about 2 KB each; a lineage traversal counts as one per ~2 KB it takes; each forgotten as soon as "
+        "(about 1 KB each; a lineage traversal counts as one per ~1 KB it takes; each forgotten as soon as "
         "a write changes it; 0 turns the cache off, and the "
         "in-memory search index with it). Used with the embedded store only: other processes write a "
         "shared Neo4j.",

@@ -10,7 +10,7 @@ Only for stores whose `capabilities.exclusive` holds (the embedded Oxigraph stor
 which one process holds at a time): another process writing a shared Neo4j would
 leave this one's answers stale.
 
-    cache = ReadCache(entries=100_000)
+    cache = ReadCache(entries=200_000)
     cache.watch(store)
     token = cache.token()
     found = cache.get(key)
@@ -46,8 +46,8 @@ class CacheStats:
 class ReadCache:
     """Answers weighing at most `entries` together, least recently used dropped first. Thread-safe.
 
-    An answer weighs 1 by default (a node's description, about 2 KB); a larger one is put with the
-    number of such units it takes, so that the cache's memory stays near `entries` times 2 KB."""
+    An answer weighs 1 by default (a node's description, about 1 KB packed); a larger one is put with
+    the number of such units it takes, so that the cache's memory stays near `entries` times 1 KB."""
 
     def __init__(self, entries: int) -> None:
         if entries < 1:

