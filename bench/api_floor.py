@@ -1,9 +1,9 @@
 """The framework floor for bench/api.py: strawberry on FastAPI answering its `dataset` query with no store.
 
 A server that answers `bench.api.DATASET_QUERY` with a fixed dataset of 20 columns and one owner,
-built and served the way datagraph's API is (parser and validation caches, `api.app.serve`). Driven
-by the same clients as the real API in the same run, it shows how much of the latency is the HTTP and
-GraphQL stack and the load generator on this machine, before any store work.
+built and served the way datagraph's API is (parser and validation caches, its execution context,
+`api.app.serve`). Driven by the same clients as the real API in the same run, it shows how much of
+the latency is the HTTP and GraphQL stack and the load generator on this machine, before any store work.
 
 Run: .venv/bin/python -m bench.api_floor PORT
 """
@@ -18,6 +18,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.fastapi import GraphQLRouter
 
 from api.app import serve
+from api.graphql.schema import AcyclicExecutionContext
 
 COLUMNS = 20
 
@@ -77,7 +78,9 @@ class Query:
 
 def app() -> FastAPI:
     schema = strawberry.Schema(
-        Query, extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
+        Query,
+        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)],
+        execution_context_class=AcyclicExecutionContext,
     )
     floor = FastAPI()
     floor.include_router(GraphQLRouter(schema), prefix="/graphql")

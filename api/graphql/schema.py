@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLResolveInfoHelpers
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -15,6 +17,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.graphql.errors import ApiError
 from api.graphql.limits import limits_rule
@@ -47,6 +50,26 @@ def _observing(observe: Observer) -> type[SchemaExtension]:
             observe(ec.operation_name, kind, time.perf_counter() - started, ok)
 
     return Observe
+
+
+class AcyclicExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution context refers to itself: its `async_helpers` hold two of its bound
+    methods. That cycle held each request's whole object graph (the context, its DataLoaders, the
+    descriptions and their terms, the HTTP request: ~400 objects) until the cyclic garbage collector
+    ran, which under load took 20-70 ms every ~0.4 s, stalling every request in flight. Through a weak
+    reference, the request's objects are freed as soon as it is answered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        me = weakref.ref(self)
+
+        def gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+            return me().gather_async_work(values)
+
+        def track(values: Sequence[Any]) -> None:
+            me().track_async_work(values)
+
+        self.async_helpers = GraphQLResolveInfoHelpers(gather=gather, track=track)
 
 
 class _Schema(strawberry.Schema):
@@ -86,7 +109,13 @@ def build_schema(
         extensions.append(DisableIntrospection)
     if observe is not None:
         extensions.append(_observing(observe))
-    return _Schema(query=Query, mutation=Mutation, types=list(TYPES.values()), extensions=extensions)
+    return _Schema(
+        query=Query,
+        mutation=Mutation,
+        types=list(TYPES.values()),
+        extensions=extensions,
+        execution_context_class=AcyclicExecutionContext,
+    )
 
 
 def sdl() -> str:
