@@ -57,7 +57,9 @@ class AcyclicExecutionContext(StrawberryGraphQLCoreExecutionContext):
     methods. That cycle held each request's whole object graph (the context, its DataLoaders, the
     descriptions and their terms, the HTTP request: ~400 objects) until the cyclic garbage collector
     ran, which under load took 20-70 ms every ~0.4 s, stalling every request in flight. Through a weak
-    reference, the request's objects are freed as soon as it is answered."""
+    reference, the request's objects are freed as soon as it is answered. (The executor outlives every
+    call of the helpers: the schema enables no incremental delivery, @defer or @stream, that would run
+    on after `execute` returned.) A test counts what a request leaves to the collector."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
