@@ -84,5 +84,5 @@ def test_a_query_on_disk_past_its_time_is_stopped_and_the_caller_goes_on_meanwhi
     elapsed, ticks = asyncio.run(meanwhile())
     assert 1.0 <= elapsed < 3.0 and ticks > 50
     assert _children() <= before  # the query's process was killed, not left running
-    assert not list((tmp_path / "store" / "snapshots").iterdir())
+    assert not list((tmp_path / "store" / "oxigraph-snapshots").iterdir())
     store.close()

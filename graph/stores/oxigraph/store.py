@@ -251,7 +251,7 @@ class OxigraphStore(GraphStore):
     def snapshot(self) -> Iterator[Path]:
         """A datagraph directory that `OxigraphStore(it, read_only=True)` opens, holding the store as it
         is now: a RocksDB checkpoint of hard links to the store's files, taken in a few ms, under
-        `<path>/snapshots/`. Unlike the store itself, it may be opened while this process writes."""
+        `<path>/oxigraph-snapshots/`. Unlike the store itself, it may be opened while this process writes."""
         if self.path is None or self.read_only:
             raise Unsupported("only a store opened for writing on disk takes snapshots")
         self._snapshots.mkdir(exist_ok=True)
@@ -265,7 +265,7 @@ class OxigraphStore(GraphStore):
     @property
     def _snapshots(self) -> Path:
         assert self.path is not None
-        return self.path / "snapshots"
+        return self.path / "oxigraph-snapshots"  # a name of ours: everything in it is removed at open
 
     def close(self) -> None:
         if not self.read_only and self.path is not None:
