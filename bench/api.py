@@ -488,11 +488,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # With the cache, `dataset` a second time: every dataset has been read before (the steady state).
         again = replace(kinds[0], name=f"{kinds[0].name} again")
         baselines[again.name], expected[again.name] = baselines[kinds[0].name], expected[kinds[0].name]
-        modes = {"with the read cache (the default)": [*kinds, again], "without the read cache": kinds}
+        modes = [
+            ("with the read cache (the default)", True, [*kinds, again]),
+            ("without the read cache", False, kinds),
+        ]
         runs: dict[str, tuple[dict[str, Load], dict[str, Load]]] = {}
-        for mode, cache in (("with the read cache (the default)", True), ("without the read cache", False)):
+        for mode, cache, mode_kinds in modes:
             try:
-                runs[mode] = exercise(store_dir, cache, modes[mode], expected, args, serial_s, failures)
+                runs[mode] = exercise(store_dir, cache, mode_kinds, expected, args, serial_s, failures)
             except RuntimeError as e:
                 say(f"\nSERVER FAILED: {e}")
                 return 1
@@ -501,8 +504,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RuntimeError as e:
         say(f"\nFLOOR SERVER FAILED: {e}")
         return 1
-    for mode, (loads, serial) in runs.items():
-        report(modes[mode], loads, serial, baselines, args.clients, mode)
+    for mode, _, mode_kinds in modes:
+        loads, serial = runs[mode]
+        report(mode_kinds, loads, serial, baselines, args.clients, mode)
     datasets = {
         f"{name}, {mode}": load
         for mode, (loads, _) in runs.items()

@@ -64,9 +64,11 @@ async def run_bounded(store: GraphStore, query: str, limit: int, timeout_s: floa
     """`query` on `store`, at most `limit` rows, stopped after `timeout_s` (QueryTimeout).
     Raises ValueError for a query that is not valid read-only SPARQL, Unsupported where the store
     answers no SPARQL."""
-    if store.capabilities.snapshots:
-        return await _in_child(store, query, limit, timeout_s)
-    return await _in_thread(store, query, limit, timeout_s)
+    run = _in_child if store.capabilities.snapshots else _in_thread
+    try:
+        return await run(store, query, limit, timeout_s)
+    except TimeoutError:  # asyncio.wait_for's: the child was killed, or the thread told to stop
+        raise QueryTimeout(f"the query ran past {timeout_s:g} s") from None
 
 
 async def _in_thread(store: GraphStore, query: str, limit: int, timeout_s: float) -> Answer:
@@ -77,7 +79,7 @@ async def _in_thread(store: GraphStore, query: str, limit: int, timeout_s: float
         )
     except TimeoutError:
         stop.set()
-        raise QueryTimeout(f"the query ran past {timeout_s:g} s") from None
+        raise
 
 
 async def _in_child(store: GraphStore, query: str, limit: int, timeout_s: float) -> Answer:
@@ -94,8 +96,6 @@ async def _in_child(store: GraphStore, query: str, limit: int, timeout_s: float)
         )
         try:
             out, err = await asyncio.wait_for(child.communicate(query.encode()), timeout_s)
-        except TimeoutError:
-            raise QueryTimeout(f"the query ran past {timeout_s:g} s") from None
         finally:
             if child.returncode is None:
                 child.kill()
