@@ -8,9 +8,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# torch first, from the CPU-only index: the default wheel brings several GB of CUDA libraries.
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-
 # Only what the package needs, so that the image does not depend on local files such as .venv.
 COPY pyproject.toml README.md ./
 COPY ontology ontology

@@ -10,10 +10,14 @@ as a user calls them, graph.lineage.trace (nodes with distance and path):
 The same traversals run, in the same process, on
 - rdflib: the same triples in an in-memory Dataset, the same SPARQL text (queries.lineage) and the same
   post-processing (trace() over an rdflib lineage_hops);
-- networkx: a DiGraph of the column lineage edges, nx.single_source_shortest_path (nodes with a path).
-Both must reach exactly the nodes datagraph reaches, at the same distances.
+- networkx: a DiGraph of the column lineage edges, nx.single_source_shortest_path (nodes with a path);
+- with --neo4j URI, the Neo4j store: the same catalog loaded through GraphWriter.commit into that
+  server's database (emptied first; `make services` starts one), the same trace() over its one Cypher
+  variable-length query.
+All must reach exactly the nodes datagraph (Oxigraph) reaches, at the same distances.
 
 Run: .venv/bin/python -m bench.lineage [--columns 10000 100000] [--repeat 20] [--store-dir DIR]
+                                       [--neo4j bolt://127.0.0.1:7687 [--neo4j-password ...]]
 Targets (load time, speed ratios) are reported, not enforced; the exit status is 1 only when a
 correctness check fails.
 """
@@ -44,6 +48,7 @@ from graph.iris import IriMinter
 from graph.lineage import LineageResult, trace
 from graph.records import Dataset, Triple
 from graph.store import Direction, GraphStore, Hop, Level
+from graph.stores.neo4j.store import Neo4jStore
 from graph.stores.oxigraph import queries
 from graph.stores.oxigraph.store import OxigraphStore, hops_from_rows
 from graph.write import GraphWriter
@@ -53,7 +58,12 @@ RDFLIB_TARGET = 20.0  # rdflib / datagraph: at least this
 NETWORKX_TARGET = 3.0  # datagraph / networkx: at most this
 DOWNSTREAM_DEPTH = 6
 LEAF_CANDIDATE_DATASETS = 3  # the leaf is the column of these last-layer datasets with most upstream
-RDFLIB_BUDGET_S = 30.0  # rdflib's repeats are cut to about this much time per traversal (3 at least)
+RDFLIB_BUDGET_S = 30.0
+# Neo4j holds a transaction's changes in its heap: 1.36M quads in one commit (100k columns) overran the
+# 2.8 GiB a 4 GB heap allows. The catalog goes in as commits of this many triples each.
+NEO4J_TRIPLES_PER_COMMIT = (
+    100_000  # rdflib's repeats are cut to about this much time per traversal (3 at least)
+)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -74,13 +84,28 @@ def catalog_triples(catalog: synthetic.SyntheticCatalog, iris: IriMinter) -> lis
     return triples
 
 
-def load(store: OxigraphStore, iris: IriMinter, triples: list[Triple]) -> tuple[list[Quad], float]:
-    """Commit the catalog as one ChangeSet replacing the synthetic source graph: the quads added, seconds."""
-    changeset = ChangeSet(actor="bench", reason="synthetic lineage benchmark")
+def load(
+    store: GraphStore, iris: IriMinter, triples: list[Triple], per_commit: int | None = None
+) -> tuple[list[Quad], float]:
+    """Commit the catalog replacing the synthetic source graph: the quads added, seconds.
+
+    One ChangeSet, or with `per_commit` the first that many triples replacing the graph and the rest added
+    by ChangeSets of that many each.
+    """
+    graph = iris.source_graph("synthetic")
+    writer = GraphWriter(store, iris)
+    size = per_commit or max(len(triples), 1)
+    added: list[Quad] = []
     started = time.perf_counter()
-    changeset.replace_graph(iris.source_graph("synthetic"), triples)
-    result = GraphWriter(store, iris).commit(changeset)
-    return result.delta.adds, time.perf_counter() - started
+    for start in range(0, max(len(triples), 1), size):
+        changeset = ChangeSet(actor="bench", reason="synthetic lineage benchmark")
+        chunk = triples[start : start + size]
+        if start == 0:
+            changeset.replace_graph(graph, chunk)
+        else:
+            changeset.add(chunk, graph)
+        added += writer.commit(changeset).delta.adds
+    return added, time.perf_counter() - started
 
 
 # Step 3: the start columns, and the networkx graph they are picked with.
@@ -225,6 +250,7 @@ def bench_traversal(
     store: OxigraphStore,
     rdf: RdflibLineage,
     graph: nx.DiGraph,
+    neo4j: Neo4jStore | None,
     repeat: int,
     failures: list[str],
 ) -> list[Timing]:
@@ -244,14 +270,19 @@ def bench_traversal(
         compare("rdflib vs datagraph", expected, reached_by_trace(theirs)),
         compare("networkx vs datagraph", expected, {n: len(p) - 1 for n, p in paths.items()}),
     ]
-    problems = [f"{traversal.name}: {c}" for c in checks if c is not None]
-    failures += problems
-    say(f"  check {traversal.name}: " + ("; ".join(problems) if problems else f"OK ({len(expected)} nodes)"))
-    return [
+    timings = [
         Timing("datagraph", ours_times, len(ours.nodes)),
         Timing("rdflib", rdf_times, len(theirs.nodes)),
         Timing("networkx", nx_times, len(paths)),
     ]
+    if neo4j is not None:
+        on_neo4j, neo4j_times = time_calls(lambda: call_trace(neo4j), repeat)
+        checks.append(compare("neo4j vs datagraph", expected, reached_by_trace(on_neo4j)))
+        timings.append(Timing("neo4j", neo4j_times, len(on_neo4j.nodes)))
+    problems = [f"{traversal.name}: {c}" for c in checks if c is not None]
+    failures += problems
+    say(f"  check {traversal.name}: " + ("; ".join(problems) if problems else f"OK ({len(expected)} nodes)"))
+    return timings
 
 
 # Step 5: one size end to end, and the report.
@@ -262,6 +293,7 @@ class SizeResult:
     columns: int
     triples: int = 0
     load_s: float = 0.0
+    neo4j_load_s: float | None = None
     timings: dict[str, list[Timing]] = field(default_factory=dict)
 
     @property
@@ -269,7 +301,9 @@ class SizeResult:
         return LOAD_TARGET_S_PER_MILLION * self.triples / 1_000_000
 
 
-def bench_size(columns: int, store_dir: Path, repeat: int, failures: list[str]) -> SizeResult:
+def bench_size(
+    columns: int, store_dir: Path, neo4j: Neo4jStore | None, repeat: int, failures: list[str]
+) -> SizeResult:
     say(f"\n== {columns:,} columns ==")
     iris = IriMinter()
     started = time.perf_counter()
@@ -285,6 +319,11 @@ def bench_size(columns: int, store_dir: Path, repeat: int, failures: list[str]) 
         quads, result.load_s = load(store, iris, triples)
         result.triples = len(quads)
         say(f"  loaded {result.triples:,} triples through GraphWriter.commit in {result.load_s:.1f} s")
+        if neo4j is not None:
+            neo4j.clear()
+            _, result.neo4j_load_s = load(neo4j, iris, triples, NEO4J_TRIPLES_PER_COMMIT)
+            commits = -(-len(triples) // NEO4J_TRIPLES_PER_COMMIT)
+            say(f"  loaded them into Neo4j ({neo4j.uri}) in {commits} commits in {result.neo4j_load_s:.1f} s")
         started = time.perf_counter()
         graph = lineage_digraph(catalog)
         say(
@@ -300,7 +339,9 @@ def bench_size(columns: int, store_dir: Path, repeat: int, failures: list[str]) 
             Traversal("upstream all", leaf, Direction.UPSTREAM, None),
         )
         for traversal in traversals:
-            result.timings[traversal.name] = bench_traversal(traversal, store, rdf, graph, repeat, failures)
+            result.timings[traversal.name] = bench_traversal(
+                traversal, store, rdf, graph, neo4j, repeat, failures
+            )
     finally:
         store.close()
     return result
@@ -316,6 +357,11 @@ def report(results: list[SizeResult]) -> None:
     for r in results:
         ok = r.load_s <= r.load_target_s
         say(f"{r.columns:>8,}  {r.triples:>10,}  {r.load_s:>7.1f}  {r.load_target_s:>8.1f}  {verdict(ok)}")
+        if r.neo4j_load_s is not None:
+            say(
+                f"{'':>8}  {'on neo4j':>10}  {r.neo4j_load_s:>7.1f}  ({r.neo4j_load_s / r.load_s:.1f}x Oxigraph's, "
+                f"in commits of {NEO4J_TRIPLES_PER_COMMIT:,} triples)"
+            )
     say(f"(load target: {LOAD_TARGET_S_PER_MILLION:.0f} s per 1M triples, through GraphWriter.commit)\n")
     header = f"{'columns':>8}  {'traversal':<20}  {'engine':<10}  {'median ms':>10}  {'best ms':>9}  {'runs':>4}  {'nodes':>6}"
     say(header)
@@ -328,7 +374,7 @@ def report(results: list[SizeResult]) -> None:
                 )
     say(f"\n{'columns':>8}  {'traversal':<20}  {'rdflib/datagraph':>22}  {'datagraph/networkx':>24}")
     for r in results:
-        for name, (ours, rdf, nx_) in r.timings.items():
+        for name, (ours, rdf, nx_, *_) in r.timings.items():
             slower = rdf.median_ms / ours.median_ms
             faster = ours.median_ms / nx_.median_ms
             say(
@@ -336,6 +382,17 @@ def report(results: list[SizeResult]) -> None:
                 f"{faster:>10.1f}x (<= {NETWORKX_TARGET:.0f}x) {verdict(faster <= NETWORKX_TARGET)}"
             )
     say("(ratios of medians)")
+    on_neo4j = [(r, name, t) for r in results for name, t in r.timings.items() if len(t) > 3]
+    if on_neo4j:
+        say(
+            f"\n{'columns':>8}  {'traversal':<20}  {'neo4j ms':>9}  {'oxigraph ms':>11}  {'neo4j/oxigraph':>14}"
+        )
+        for r, name, (ours, *_, neo) in on_neo4j:
+            say(
+                f"{r.columns:>8,}  {name:<20}  {neo.median_ms:>9.3f}  {ours.median_ms:>11.3f}  "
+                f"{neo.median_ms / ours.median_ms:>13.1f}x"
+            )
+        say("(the same trace(), the same catalog, in the same run; Neo4j answers over Bolt on this machine)")
 
 
 def machine() -> str:
@@ -353,6 +410,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--store-dir", type=Path, help="where the stores go, kept afterwards (default: a temporary directory)"
+    )
+    parser.add_argument(
+        "--neo4j",
+        metavar="URI",
+        help="also load and traverse on this Neo4j server (its database is emptied), e.g. bolt://127.0.0.1:7687",
+    )
+    parser.add_argument("--neo4j-user", default="neo4j")
+    parser.add_argument(
+        "--neo4j-password", default="datagraph-dev", help="default: the one `make services` sets"
     )
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -375,8 +441,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.store_dir is not None
         else tempfile.TemporaryDirectory(prefix="bench-lineage-")
     )
-    with stores as root:
-        results = [bench_size(n, Path(root) / f"columns-{n}", args.repeat, failures) for n in args.columns]
+    neo4j = (
+        Neo4jStore(args.neo4j, user=args.neo4j_user, password=args.neo4j_password, timeout_s=60.0)
+        if args.neo4j
+        else None
+    )
+    with stores as root, neo4j or contextlib.nullcontext():
+        results = [
+            bench_size(n, Path(root) / f"columns-{n}", neo4j, args.repeat, failures) for n in args.columns
+        ]
     report(results)
     if failures:
         say("\nCORRECTNESS CHECKS FAILED:\n  " + "\n  ".join(failures))

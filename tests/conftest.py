@@ -19,6 +19,23 @@ from graph.store import GraphStore
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+def _services() -> dict[str, str]:
+    """Where `make services` serves the databases (tests/services/services.env), unless the environment says."""
+    settings = {}
+    for line in (Path(__file__).parent / "services" / "services.env").read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and not key.startswith("#"):
+            settings[key] = os.environ.get(key, value)
+    return settings
+
+
+SERVICES = _services()
+POSTGRES_PORT = int(SERVICES["POSTGRES_PORT"])
+MARIADB_PORT = int(SERVICES["MARIADB_PORT"])
+POSTGRES_SERVER = f"postgresql+psycopg://postgres@127.0.0.1:{POSTGRES_PORT}"
+MARIADB_SERVER = f"mariadb+pymysql://root@127.0.0.1:{MARIADB_PORT}"
+
+
 def shared_data(relative: str) -> Path:
     """A path under ../shared/data/, or a skip naming the folder when it is not there."""
     path = SHARED_DATA / relative
@@ -38,28 +55,39 @@ def _oxigraph(tmp_path: Path) -> GraphStore:
     return OxigraphStore(tmp_path / "store")
 
 
-def neo4j_from_env(reason: str = "Neo4j store tests need a server: set NEO4J_URI (docker compose up neo4j)"):
-    """An emptied Neo4jStore on the server NEO4J_URI names (NEO4J_USER, NEO4J_PASSWORD), or a skip."""
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip(reason)
+def neo4j_store():
+    """An emptied Neo4jStore on the server `make services` starts (or NEO4J_URI's), or a skip saying why."""
+    from graph.store import StoreUnavailable
     from graph.stores.neo4j.store import Neo4jStore
 
-    store = Neo4jStore(
-        uri,
-        user=os.environ.get("NEO4J_USER", "neo4j"),
-        password=os.environ.get("NEO4J_PASSWORD", "neo4j"),
-        database=os.environ.get("NEO4J_DATABASE", "neo4j"),
-    )
+    uri = SERVICES["NEO4J_URI"]
+    try:
+        store = Neo4jStore(
+            uri,
+            user=SERVICES["NEO4J_USER"],
+            password=SERVICES["NEO4J_PASSWORD"],
+            database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+        )
+    except StoreUnavailable as e:
+        pytest.skip(f"Neo4j not reachable at {uri} (start it with `make services`): {e}")
     store.clear()
     return store
 
 
 def _neo4j(tmp_path: Path) -> GraphStore:
-    return neo4j_from_env()
+    return neo4j_store()
 
 
 STORES = {"oxigraph": _oxigraph, "neo4j": _neo4j}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that run against Neo4j (`pytest -m neo4j` selects them, `-m "not neo4j"` leaves them out)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_neo4j = callspec is not None and callspec.params.get("store") == "neo4j"
+        if on_neo4j or "live" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.neo4j)
 
 
 @pytest.fixture(params=sorted(STORES))

@@ -12,7 +12,7 @@ from graph.store import Direction, StoreError, StoreUnavailable
 from graph.stores.neo4j import queries
 from graph.stores.neo4j.store import Neo4jStore
 from graph.stores.oxigraph.store import OxigraphStore
-from tests.conftest import neo4j_from_env
+from tests.conftest import neo4j_store
 
 EX = "http://example.org/"
 G1, G2 = NamedNode(EX + "graph/1"), NamedNode(EX + "graph/2")
@@ -55,7 +55,7 @@ def test_a_uri_the_driver_cannot_use_is_a_store_error():
 
 @pytest.fixture
 def live():
-    store = neo4j_from_env("needs a Neo4j server: set NEO4J_URI")
+    store = neo4j_store()
     yield store
     store.clear()
     store.close()
@@ -195,3 +195,18 @@ def test_cypher_answers_reads_and_refuses_writes(live):
         live.cypher("MATCH (n RETURN n")
     assert live.cypher("MATCH (n:Intruder) RETURN n") == []
     assert live.count() == len(BASE)
+
+
+@pytest.mark.parametrize("text", [queries.existing_relationships, queries.delete_relationships])
+def test_relationships_are_found_from_both_ends_not_by_scanning_one(live, text):
+    """An object such as dg:copy has a relationship per lineage edge: expanding from it is quadratic."""
+    with live._session() as session:
+        plan = session.run("EXPLAIN " + text("dg__transformation"), rows=[]).consume().plan
+
+    def operators(step):
+        yield step["operatorType"].split("@")[0]
+        for child in step.get("children", []):
+            yield from operators(child)
+
+    found = list(operators(plan))
+    assert "Expand(Into)" in found and "Expand(All)" not in found, found

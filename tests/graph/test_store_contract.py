@@ -39,6 +39,26 @@ def test_quads_are_kept_per_named_graph(store):
     assert (store.count(), store.count(G1), store.count(G2)) == (len(quads), len(quads) - 1, 1)
 
 
+def test_existing_picks_out_exactly_the_stored_quads(store):
+    stored = [Quad(S, P, lit, G1) for lit in LITERALS] + [
+        Quad(S, P, OBJ, G1),
+        Quad(S, v.RDF.type, v.DCAT.Dataset, G1),
+        Quad(OBJ, v.RDF.type, v.DCAT.Dataset, G2),
+    ]
+    store.apply(stored, [])
+    absent = [
+        Quad(S, P, Literal("plain"), G2),  # stored, but in another graph
+        Quad(S, P, Literal("chat", language="en"), G1),
+        Quad(S, P, Literal("42"), G1),  # the string, not the integer
+        Quad(OBJ, P, S, G1),  # the relationship the other way round
+        Quad(S, v.RDF.type, v.DCAT.Dataset, G2),
+        Quad(S, NamedNode("http://never/stored#p"), OBJ, G1),  # a predicate nothing uses
+        Quad(S, P, OBJ),  # the default graph: nothing is stored there
+    ]
+    assert store.existing(stored + absent) == set(stored)
+    assert store.existing(absent) == set() and store.existing([]) == set()
+
+
 def test_apply_removes_then_adds(store):
     store.apply([Quad(S, P, Literal("1"), G1), Quad(S, P, OBJ, G1)], [])
     store.apply([Quad(S, P, Literal("2"), G1)], [Quad(S, P, Literal("1"), G1)])

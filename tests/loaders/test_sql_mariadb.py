@@ -16,14 +16,15 @@ from graph.stores.oxigraph.store import OxigraphStore
 from graph.write import GraphWriter
 from loaders.sql.config import SqlLoaderConfig
 from loaders.sql.source import SqlSource
-from tests.conftest import shared_data
+from tests.conftest import MARIADB_PORT, MARIADB_SERVER, shared_data
 
-SERVER = "mariadb+pymysql://root@127.0.0.1:3306"
+pytestmark = pytest.mark.mariadb
+SERVER = MARIADB_SERVER
 
 
 def _mariadb(database: str, sql: str) -> None:
     subprocess.run(
-        ["mariadb", "-h", "127.0.0.1", "-P", "3306", "-u", "root", database],
+        ["mariadb", "-h", "127.0.0.1", "-P", str(MARIADB_PORT), "-u", "root", database],
         input=sql,
         text=True,
         check=True,
@@ -46,7 +47,7 @@ def kanboard() -> Iterator[str]:
     try:
         admin.connect().close()
     except sa.exc.OperationalError as e:
-        pytest.skip(f"MariaDB not reachable at 127.0.0.1:3306: {e.orig}")
+        pytest.skip(f"MariaDB not reachable at {SERVER} (start it with `make services`): {e.orig}")
     name = f"dg_sql_{uuid.uuid4().hex[:10]}"
     with admin.connect() as c:
         c.execute(sa.text(f"CREATE DATABASE `{name}`"))
@@ -136,12 +137,12 @@ def test_kanboard_profiles(kanboard: str, tmp_path: Path):
 
 
 def test_bad_credentials_fail_clearly(tmp_path: Path):
-    url = "mariadb+pymysql://dg_nobody:s3cret@127.0.0.1:3306/none"
+    url = f"mariadb+pymysql://dg_nobody:s3cret@127.0.0.1:{MARIADB_PORT}/none"
     with OxigraphStore(tmp_path / "s") as store:
         report = SqlSource(SqlLoaderConfig(url=url)).load(GraphWriter(store, IriMinter()))
         assert store.count() == 0
     assert not report.ok
     assert report.failures[0].startswith(
-        "cannot connect to mariadb+pymysql://dg_nobody:***@127.0.0.1:3306/none: "
+        f"cannot connect to mariadb+pymysql://dg_nobody:***@127.0.0.1:{MARIADB_PORT}/none: "
     )
     assert "Access denied" in report.failures[0] and "s3cret" not in report.failures[0]

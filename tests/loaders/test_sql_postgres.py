@@ -17,9 +17,10 @@ from graph.stores.oxigraph.store import OxigraphStore
 from graph.write import GraphWriter
 from loaders.sql.config import SqlLoaderConfig
 from loaders.sql.source import SqlSource
-from tests.conftest import shared_data
+from tests.conftest import POSTGRES_PORT, POSTGRES_SERVER, shared_data
 
-SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+pytestmark = pytest.mark.postgres
+SERVER = POSTGRES_SERVER
 
 
 def _admin() -> sa.Engine:
@@ -27,14 +28,14 @@ def _admin() -> sa.Engine:
     try:
         engine.connect().close()
     except sa.exc.OperationalError as e:
-        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {e.orig}")
+        pytest.skip(f"PostgreSQL not reachable at {SERVER} (start it with `make services`): {e.orig}")
     return engine
 
 
 def _psql(database: str, sql: str, stop_on_error: bool = True) -> None:
     flags = ["-v", "ON_ERROR_STOP=1"] if stop_on_error else []
     subprocess.run(
-        ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", database, *flags],
+        ["psql", "-q", "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", "postgres", "-d", database, *flags],
         input=sql,
         text=True,
         check=True,
@@ -256,7 +257,8 @@ def test_a_table_that_cannot_be_read_is_a_warning_and_the_run_goes_on(scratch: s
         c.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
     try:
         _psql(scratch, f"GRANT USAGE ON SCHEMA public TO {role}; GRANT SELECT ON open_t TO {role};")
-        url = f"postgresql+psycopg://{role}:s3cret@127.0.0.1:5432/{scratch}"  # trust auth ignores it
+        # trust auth ignores the password
+        url = f"postgresql+psycopg://{role}:s3cret@127.0.0.1:{POSTGRES_PORT}/{scratch}"
         with OxigraphStore(tmp_path / "s") as store:
             report = SqlSource(SqlLoaderConfig(url=url, profile=True)).load(GraphWriter(store, IriMinter()))
             assert report.read == 2 and report.ok
@@ -286,7 +288,7 @@ def test_unreachable_server_or_bad_credentials_fail_clearly_and_write_nothing(tm
             "cannot connect to postgresql+psycopg://alice:***@127.0.0.1:1/shop: "
         )
         nobody = SqlSource(
-            SqlLoaderConfig(url="postgresql+psycopg://dg_nobody:s3cret@127.0.0.1:5432/x")
+            SqlLoaderConfig(url=f"postgresql+psycopg://dg_nobody:s3cret@127.0.0.1:{POSTGRES_PORT}/x")
         ).load(writer)
         assert not nobody.ok and 'role "dg_nobody" does not exist' in nobody.failures[0]
         assert all("s3cret" not in f for f in down.failures + nobody.failures)

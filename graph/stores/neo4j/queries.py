@@ -68,12 +68,28 @@ def merge_relationships(rel_type: str) -> str:
     )
 
 
-def delete_relationships(rel_type: str) -> str:
+def _each_stored_relationship(rel_type: str, then: str) -> str:
+    """For each of $rows ({s, o, g}), `then` on the relationship r the row stands for.
+
+    Both ends are found by uri before the relationship, in a subquery, so that Neo4j expands from
+    whichever has fewer relationships (Expand(Into)). Left to itself, the planner may start from the
+    object, and an object such as dg:copy has one relationship per lineage edge of the catalog: 16 s for
+    6,755 rows, where this takes 0.6 s.
+    """
     return (
-        f"UNWIND $rows AS row "
-        f"MATCH (:{RESOURCE} {{uri: row.s}})-[r:{quote(rel_type)} {{graph: row.g}}]->(:{RESOURCE} {{uri: row.o}}) "
-        "DELETE r"
+        f"UNWIND $rows AS row MATCH (s:{RESOURCE} {{uri: row.s}}) MATCH (o:{RESOURCE} {{uri: row.o}}) "
+        f"CALL (row, s, o) {{ MATCH (s)-[r:{quote(rel_type)}]->(o) WHERE r.graph = row.g {then} }}"
     )
+
+
+def delete_relationships(rel_type: str) -> str:
+    return _each_stored_relationship(rel_type, "DELETE r")
+
+
+def existing_relationships(rel_type: str) -> str:
+    """Which of $rows ({s, o, g}, as merge_relationships takes them) are stored."""
+    found = _each_stored_relationship(rel_type, "RETURN count(r) AS found")
+    return f"{found} WITH row WHERE found > 0 RETURN row.s AS s, row.o AS o, row.g AS g"
 
 
 # Deleting everything, a batch ($batch nodes) per transaction.
