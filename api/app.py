@@ -17,13 +17,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
+from pyoxigraph import NamedNode
 
+from api.access import ROUTE_ROLES
+from api.access_log import log_config
 from api.auth import ApiKeyStore
 from api.graphql.http import mount_graphql
+from api.http_auth import requiring
 from api.metrics import install_metrics
+from api.request_limits import RequestLimits
 from api.settings import Settings
 from api.stats import GraphStats, graph_stats
 from api.wiring import read_cache_for, text_index_for
@@ -34,6 +39,7 @@ from graph.write import GraphWriter
 
 log = logging.getLogger("uvicorn.error")  # the server's log: its lines show as uvicorn's own do
 
+_PROBE = NamedNode("urn:datagraph:healthz")
 # Bounds the work of choosing the page's lineage example on a large graph.
 _EXAMPLE_SCAN = 2_000
 
@@ -41,7 +47,6 @@ _EXAMPLE_SCAN = 2_000
 class Health(BaseModel):
     status: str = Field(description="'ok' when the store answers.")
     store: str = Field(description="The store backend, e.g. 'oxigraph' or 'neo4j'.")
-    triples: int = Field(description="Triples in all named graphs.")
 
 
 def create_app(
@@ -63,17 +68,29 @@ def create_app(
         description="The knowledge graph of your data catalog: datasets, lineage, owners, glossary, policies.",
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served below, behind the same check as every other route
         lifespan=_background_work,
     )
+
+    def guard(method: str, path: str) -> list:
+        """The dependencies that let through only whom api.access.ROUTE_ROLES allows."""
+        role = ROUTE_ROLES[(method, path)]
+        return [] if role is None else [Depends(requiring(role, keys, settings))]
+
     app.state.store = store
     app.state.writer = writer
     if writer is not None:
         from loaders.openlineage.http import lineage_router
 
-        app.include_router(lineage_router(writer))  # POST /api/v1/lineage, for OpenLineage emitters
+        # POST /api/v1/lineage, for OpenLineage emitters: it writes, so only stewards and admins may
+        # (an emitter sends its key as `Authorization: Bearer`, as OpenLineage's api_key auth does).
+        app.include_router(lineage_router(writer), dependencies=guard("POST", "/api/v1/lineage"))
     cache = read_cache_for(store, settings)
     app.state.text_index = text_index_for(store, settings)
-    metrics = install_metrics(app, store.count, cache)
+    # Every route's body is checked here first; the metrics middleware, added after it and so around
+    # it, still counts what it refuses.
+    app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes, max_depth=settings.max_json_depth)
+    metrics = install_metrics(app, store.count, cache, dependencies=guard("GET", "/metrics"))
     mount_graphql(
         app,
         store,
@@ -87,15 +104,22 @@ def create_app(
 
     @app.get("/healthz")
     def healthz() -> Health:
-        return Health(status="ok", store=store.capabilities.name, triples=store.count())
+        # One index lookup, whatever the store's size: probes call this every few seconds, and it says
+        # nothing about the graph to a caller without credentials.
+        store.has(_PROBE, None, None)
+        return Health(status="ok", store=store.capabilities.name)
 
-    @app.get("/stats")
+    @app.get("/stats", dependencies=guard("GET", "/stats"))
     def stats() -> GraphStats:
         return graph_stats(store)
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, dependencies=guard("GET", "/"))
     def index() -> str:
         return render_index(graph_stats(store), _lineage_example(store))
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=guard("GET", "/openapi.json"))
+    def openapi() -> dict:
+        return app.openapi()
 
     return app
 
@@ -123,7 +147,9 @@ def _build_search_index(index: TextIndex) -> None:
 def serve(app: FastAPI, host: str, port: int, *, access_log: bool = True, log_level: str = "info") -> None:
     """Serve `app` until interrupted."""
     tune_gc()
-    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level=log_level)
+    uvicorn.run(
+        app, host=host, port=port, access_log=access_log, log_level=log_level, log_config=log_config()
+    )
 
 
 def tune_gc() -> None:

@@ -130,6 +130,13 @@ def import_(
     rdf_format: Annotated[
         str | None, typer.Option("--format", help="The file's format, when its extension does not say.")
     ] = None,
+    restore: Annotated[
+        bool,
+        typer.Option(
+            help="The file is a dump made by `datagraph export`: restore every graph it names, "
+            "datagraph's own included (its audit records are added to those kept)."
+        ),
+    ] = False,
 ) -> None:
     """Load an RDF file into a named graph, replacing what that graph held (re-importing changes nothing)."""
     from pyoxigraph import NamedNode
@@ -139,7 +146,7 @@ def import_(
 
     with _user_errors():
         target = NamedNode(graph) if graph else None
-        loaded = import_file(file, _iris(), graph=target, rdf_format=rdf_format)
+        loaded = import_file(file, _iris(), graph=target, rdf_format=rdf_format, restore=restore)
         with _store() as store:
             result = build_writer(state.settings, store).commit(loaded.changeset)
     graphs = ", ".join(g.value for g in loaded.graphs)
@@ -426,9 +433,10 @@ def load_sql(
     from loaders.sql.config import SqlLoaderConfig
     from loaders.sql.source import SqlSource
 
-    config = SqlLoaderConfig(
-        url=url, schemas=schema, profile=profile, sample_values=samples, platform=platform
-    )
+    with _user_errors():
+        config = SqlLoaderConfig(
+            url=url, schemas=schema, profile=profile, sample_values=samples, platform=platform
+        )
     _run_load(SqlSource(config), None)
 
 

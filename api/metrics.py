@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -302,9 +302,15 @@ class HttpMetricsMiddleware:
             )
 
 
-def install_metrics(app: FastAPI, store_count: Callable[[], int], cache: ReadCache | None = None) -> Metrics:
+def install_metrics(
+    app: FastAPI,
+    store_count: Callable[[], int],
+    cache: ReadCache | None = None,
+    dependencies: Sequence[Any] = (),
+) -> Metrics:
     """Add request metrics middleware and ``GET /metrics`` to `app`; returns the `Metrics` (also
-    ``app.state.metrics``) for other layers to feed (`Metrics.observe_graphql`)."""
+    ``app.state.metrics``) for other layers to feed (`Metrics.observe_graphql`). `dependencies` guard
+    the route (who may read it)."""
     metrics = Metrics(store_count, cache)
     app.add_middleware(HttpMetricsMiddleware, metrics=metrics)
 
@@ -312,6 +318,12 @@ def install_metrics(app: FastAPI, store_count: Callable[[], int], cache: ReadCac
     def prometheus_metrics() -> Response:
         return Response(content=metrics.exposition(), media_type=CONTENT_TYPE)
 
-    app.add_api_route(METRICS_PATH, prometheus_metrics, methods=["GET"], include_in_schema=False)
+    app.add_api_route(
+        METRICS_PATH,
+        prometheus_metrics,
+        methods=["GET"],
+        include_in_schema=False,
+        dependencies=list(dependencies),
+    )
     app.state.metrics = metrics
     return metrics

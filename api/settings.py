@@ -59,6 +59,14 @@ class Settings(BaseSettings):
         ge=1,
         description="The most a GraphQL query may cost (its estimated number of fields resolved); costlier queries are refused.",
     )
+    max_request_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        description="The largest request body any route accepts, in bytes; larger ones get 413.",
+    )
+    max_json_depth: int = Field(
+        default=64, ge=4, description="How deeply a JSON request body may nest; deeper ones get 400."
+    )
     sparql_timeout_s: float = Field(
         default=10.0, gt=0, description="How long a SPARQL query may run before it is stopped, in seconds."
     )

@@ -32,6 +32,10 @@ class ChangeSet:
     adds: list[Quad] = field(default_factory=list)
     removes: list[Quad] = field(default_factory=list)
     replaced_graphs: set[NamedNode] = field(default_factory=set)
+    # The reserved graphs (IriMinter.reserved_graph) this ChangeSet's writer owns and may change: the
+    # API's mutations own the user edits, a model its suggestions, the restore of a dump what it holds
+    # (the audit graph only grows, whoever owns it).
+    reserved: frozenset[NamedNode] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.actor:

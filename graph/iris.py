@@ -125,6 +125,20 @@ class IriMinter:
         """The named graph of the PROV records of committed changes."""
         return NamedNode(self.base + "graph/audit")
 
+    def reserved_graph(self, graph: NamedNode) -> str | None:
+        """What a reserved graph holds (its own writer alone may change it), or None for any other graph."""
+        if graph == self.audit_graph():
+            return "the audit record of every change"
+        if graph == self.user_graph():
+            return "the edits people made through the API"
+        if graph.value.startswith(self.base + "graph/model/"):
+            return "a model's suggestions"
+        return None
+
+    def is_minted_graph(self, graph: NamedNode) -> bool:
+        """Whether datagraph named this graph (a source's, a model's, the user edits', the audit's)."""
+        return graph.value.startswith(self.base + "graph/")
+
     def key_of(self, iri: NamedNode) -> tuple[str, ...]:
         """The kind and decoded key parts of an IRI minted here, e.g. ('dataset', 'postgres', ...)."""
         if not iri.value.startswith(self.base):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,10 +67,54 @@ def format_of(path: Path, name: str | None = None) -> ox.RdfFormat:
         ) from None
 
 
+# XML entities: OWL files declare a few as namespace shorthands (`&owl;Class`), used thousands of times.
+# Entities that expand to more than this, or to ten times the file if that is more, are an attack
+# ("billion laughs": 957 bytes became a 3,000,000,000-character literal).
+MAX_ENTITY_EXPANSION = 10 * 1024 * 1024
+ENTITY_EXPANSION_PER_CHAR = 10
+_ENTITY = re.compile(r"""<!ENTITY\s+([^\s%]+)\s+("[^"]*"|'[^']*')""")
+_REFERENCE = re.compile(r"&([A-Za-z_:][\w.:-]*);")
+
+
+def refuse_entity_bombs(text: str, where: str) -> None:
+    """RdfFileError when the XML's entities would expand past MAX_ENTITY_EXPANSION characters."""
+    values = {name: value[1:-1] for name, value in _ENTITY.findall(text)}
+    if not values:
+        return
+    limit = max(MAX_ENTITY_EXPANSION, ENTITY_EXPANSION_PER_CHAR * len(text))
+    sizes: dict[str, int] = {}
+
+    def size(name: str, seen: frozenset[str]) -> int:
+        if name not in values:
+            return len(name) + 2  # a character or predefined entity: left as it is written
+        if name in seen:
+            raise RdfFileError(f"{where}: XML entity &{name}; refers to itself; nothing was imported")
+        if name not in sizes:
+            inner = values[name]
+            found = len(_REFERENCE.sub("", inner))
+            for ref in _REFERENCE.findall(inner):
+                found += size(ref, seen | {name})
+                if found > limit:
+                    break
+            sizes[name] = found
+        return sizes[name]
+
+    total = 0
+    for name in _REFERENCE.findall(text):
+        total += size(name, frozenset())
+        if total > limit:
+            raise RdfFileError(
+                f"{where}: its XML entities expand to more than {limit:,} characters "
+                "(nested entities, as in a 'billion laughs' attack); nothing was imported"
+            )
+
+
 def read_quads(path: Path, rdf_format: ox.RdfFormat) -> list[Quad]:
     """Every quad of the file (triples come in the default graph). Never fetches remote documents."""
     if not path.is_file():
         raise RdfFileError(f"{path}: no such file")
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        refuse_entity_bombs(path.read_text(encoding="utf-8", errors="replace"), str(path))
     try:
         return list(ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()))
     except SyntaxError as e:
@@ -121,12 +166,17 @@ def import_file(
     default_graph: NamedNode | None = None,
     rdf_format: str | None = None,
     actor: str = "datagraph import",
+    restore: bool = False,
 ) -> FileImport:
     """A ChangeSet that makes the file's content the content of its named graph(s).
 
     Everything goes into `graph` when it is given. Otherwise quads that name a
     graph in the file (N-Quads, TriG) keep it, and triples go into `default_graph`
     (by default the file's own source graph, named after the file).
+
+    A file may not name a graph that datagraph keeps for something else (another source's, a model's,
+    the user edits', the audit record) unless `restore` says it is a dump made by `datagraph export`:
+    then it replaces each graph it names, and adds its audit records to those already kept.
     """
     quads = read_quads(path, format_of(path, rdf_format))
     default = graph or default_graph or iris.source_graph(f"file:{path.name}")
@@ -134,12 +184,22 @@ def import_file(
     for q in quads:
         target = default if graph is not None or isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name
         by_graph.setdefault(target, []).append(q)
-    changeset = ChangeSet(actor=actor, reason=f"import {path}")
+    claimed = frozenset(g for g in by_graph if isinstance(g, NamedNode)) if restore else frozenset()
+    changeset = ChangeSet(actor=actor, reason=f"import {path}", reserved=claimed)
     for target, content in by_graph.items():
         if not isinstance(target, NamedNode):
             raise RdfFileError(f"{path}: graph name {target} is a blank node; give the graph an IRI")
-        ground = skolemize(content, target, iris)
-        changeset.replace_graph(target, ((q.subject, q.predicate, q.object) for q in ground))
+        if target != default and iris.is_minted_graph(target) and not restore:
+            raise RdfFileError(
+                f"{path}: names graph {target.value}, which datagraph keeps for another source, a model, "
+                "the user edits or the audit record; nothing was imported. To restore a dump made by "
+                "`datagraph export`, import it with --restore"
+            )
+        triples = ((q.subject, q.predicate, q.object) for q in skolemize(content, target, iris))
+        if target == iris.audit_graph():
+            changeset.add(triples, target)  # the audit record only grows
+        else:
+            changeset.replace_graph(target, triples)
     if not by_graph:
         changeset.replace_graph(default, ())
     return FileImport(changeset, sorted(by_graph or [default], key=str), len(quads))

@@ -28,7 +28,10 @@ def resolve(
     An unknown name is answered with close names, taken from `identifiers()` when given (a server's
     search index holds them), else read from the store (about 1.5 s for 100,000 columns)."""
     if "://" in text or text.startswith("urn:"):
-        iri = NamedNode(text.strip("<>"))
+        try:
+            iri = NamedNode(text.strip("<>"))
+        except ValueError as e:
+            raise UnknownEntity(f"{text[:200]!r} is not an IRI ({e})") from None
         if store.has(iri, None, None):
             return iri
         raise UnknownEntity(f"{text} is not in the graph")

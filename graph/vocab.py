@@ -188,3 +188,8 @@ def dg_terms() -> set[str]:
     named = [v for v in globals().values() if isinstance(v, NamedNode)]
     named += [*KIND_PREDICATES.values(), *TRANSFORMATION_KINDS.values(), *DATASET_KINDS.values()]
     return {v.value for v in named if v.value.startswith(DG.iri)}
+
+
+# Predicates with one value per subject: an edit replaces their value, and a value people set (in the
+# user edits' graph) wins over the values sources state.
+SINGLE_VALUED = (DCTERMS.description, CSVW.datatype, NATIVE_TYPE, CSVW.required, ORDINAL)

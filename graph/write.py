@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pyoxigraph import Literal, NamedNode, Quad
 
 from graph import vocab as v
-from graph.changeset import ChangeSet, Delta
+from graph.changeset import ChangeSet, Delta, InvalidChange
 from graph.iris import IriMinter
 from graph.store import GraphStore
 
@@ -88,6 +88,7 @@ class GraphWriter:
 
     def commit(self, changeset: ChangeSet) -> CommitResult:
         started = time.perf_counter()
+        self._check_reserved(changeset)
         with self._lock:  # the delta is computed against the state it will be applied to
             delta = self.delta(changeset)
             report = self.gate(self.store, delta, changeset)
@@ -106,6 +107,20 @@ class GraphWriter:
                 result.hook_errors.append(f"{getattr(hook, '__name__', hook)}: {e}")
         return result
 
+    def _check_reserved(self, changeset: ChangeSet) -> None:
+        """InvalidChange when the ChangeSet touches a reserved graph its writer does not own."""
+        touched = {q.graph_name for q in changeset.adds} | {q.graph_name for q in changeset.removes}
+        for graph in sorted(touched | changeset.replaced_graphs, key=str):
+            held = self.iris.reserved_graph(graph)
+            if held is not None and graph not in changeset.reserved:
+                raise InvalidChange(
+                    f"{graph.value} holds {held}, and only its own writer may change it; "
+                    f"{changeset.actor} ({changeset.reason}) may not: nothing was written"
+                )
+        audit = self.iris.audit_graph()
+        if audit in changeset.replaced_graphs or any(q.graph_name == audit for q in changeset.removes):
+            raise InvalidChange(f"{audit.value} only grows: no change may remove an audit record")
+
     def delta(self, changeset: ChangeSet) -> Delta:
         """Exactly the quads the ChangeSet adds and removes against the store as it is now."""
         adds: dict[Quad, None] = {}
@@ -121,7 +136,10 @@ class GraphWriter:
         removals = self.store.canonical(changeset.removes)
         present = self.store.existing([*plain_adds, *removals])
         adds.update(dict.fromkeys(q for q in plain_adds if q not in present))
-        removes.update(dict.fromkeys(q for q in removals if q in present and q not in adds))
+        # Removals come first, then additions: a quad both removed and added stays (a save of the value
+        # a field already has changes nothing).
+        kept = set(plain_adds)
+        removes.update(dict.fromkeys(q for q in removals if q in present and q not in kept))
         for graph, content in new_content.items():
             current = set(self.store.quads(graph=graph))
             removes.update(dict.fromkeys(sorted(current - content.keys(), key=str)))

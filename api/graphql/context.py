@@ -48,7 +48,7 @@ class Context(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.reader = CatalogReader(self.store, self.cache, self.text_index)
+        self.reader = CatalogReader(self.store, self.iris.user_graph(), self.cache, self.text_index)
         self.descriptions, self.columns = _loaders(self.reader)
 
     def resolve(self, text: str) -> NamedNode:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI, HTTPException, Request
 
-from api.auth import ApiKeyStore, AuthError, authenticate
+from api.auth import ApiKeyStore
 from api.graphiql import OfflineGraphQLRouter, mount_graphiql_assets
 from api.graphql.context import Context
 from api.graphql.schema import Observer, build_schema
+from api.http_auth import caller
 from api.settings import Settings
 from graph.iris import IriMinter
 from graph.read_cache import ReadCache
@@ -38,12 +39,7 @@ def mount_graphql(
     )
 
     async def context(request: Request) -> Context:
-        try:
-            principal = authenticate(request.headers, keys, settings)
-        except AuthError as e:
-            raise HTTPException(
-                status_code=e.status_code, detail=e.message, headers={"WWW-Authenticate": "Bearer"}
-            ) from e
+        principal = caller(request, keys, settings)
         ide_page = request.method == "GET" and "query" not in request.query_params
         if principal is None and not ide_page:
             raise HTTPException(

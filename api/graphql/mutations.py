@@ -7,6 +7,7 @@ field, not as a GraphQL error: clients switch on `__typename`. Who may write
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable
 from typing import Annotated
@@ -117,12 +118,11 @@ def set_description(info: Info[Context, None], input: SetDescriptionInput) -> Se
 # --- helpers shared by the mutations below --------------------------------------------------------
 
 LOCAL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-# Predicates with one value per subject: an upsert replaces their value wherever it is stated.
-SINGLE_VALUED = (v.DCTERMS.description, v.CSVW.datatype, v.NATIVE_TYPE, v.CSVW.required, v.ORDINAL)
 
 
 def changeset_of(info: Info[Context, None], reason: str) -> ChangeSet:
-    return ChangeSet(actor=info.context.actor, reason=reason)
+    user_edits = frozenset({info.context.iris.user_graph()})
+    return ChangeSet(actor=info.context.actor, reason=reason, reserved=user_edits)
 
 
 def non_empty(field: str, text: str, what: str) -> str:
@@ -168,7 +168,7 @@ def remove_everywhere(info: Info[Context, None], changeset: ChangeSet, s, p, o) 
 
 
 def replacing(
-    info: Info[Context, None], changeset: ChangeSet, triples: list[Triple], single=SINGLE_VALUED
+    info: Info[Context, None], changeset: ChangeSet, triples: list[Triple], single=v.SINGLE_VALUED
 ) -> None:
     """Remove the values that `triples` replace: other values of their single-valued predicates."""
     for s, p, o in triples:
@@ -631,10 +631,14 @@ def ingest_open_lineage(info: Info[Context, None], input: IngestOpenLineageInput
     )
 
 
-def answer(do, info: Info[Context, None], input):
-    """`do(info, input)`, or the InputError naming the input field it found wrong."""
+async def answer(do, info: Info[Context, None], input):
+    """`do(info, input)`, or the InputError naming the input field it found wrong.
+
+    It runs in a worker thread: a mutation reads the store and commits, which can take seconds for a
+    large input, and the event loop serves everyone else meanwhile.
+    """
     try:
-        return do(info, input)
+        return await asyncio.to_thread(do, info, input)
     except InputProblem as e:
         return InputError(field=f"input.{e.field}", message=e.message)
 
@@ -642,51 +646,59 @@ def answer(do, info: Info[Context, None], input):
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Set (or, with an empty text, remove) the description of a node.")
-    def set_description(self, info: Info[Context, None], input: SetDescriptionInput) -> SetDescriptionResult:
-        return answer(set_description, info, input)
+    async def set_description(
+        self, info: Info[Context, None], input: SetDescriptionInput
+    ) -> SetDescriptionResult:
+        return await answer(set_description, info, input)
 
     @strawberry.mutation(
         description="Create a dataset, or add to and update one: its kind, description, columns."
     )
-    def upsert_dataset(self, info: Info[Context, None], input: UpsertDatasetInput) -> UpsertDatasetResult:
-        return answer(upsert_dataset, info, input)
+    async def upsert_dataset(
+        self, info: Info[Context, None], input: UpsertDatasetInput
+    ) -> UpsertDatasetResult:
+        return await answer(upsert_dataset, info, input)
 
     @strawberry.mutation(description="Create or update columns of a dataset.")
-    def upsert_columns(self, info: Info[Context, None], input: UpsertColumnsInput) -> UpsertColumnsResult:
-        return answer(upsert_columns, info, input)
+    async def upsert_columns(
+        self, info: Info[Context, None], input: UpsertColumnsInput
+    ) -> UpsertColumnsResult:
+        return await answer(upsert_columns, info, input)
 
     @strawberry.mutation(
         description="State that `downstream` is derived from `upstream` (datasets or columns)."
     )
-    def add_lineage(self, info: Info[Context, None], input: AddLineageInput) -> AddLineageResult:
-        return answer(add_lineage, info, input)
+    async def add_lineage(self, info: Info[Context, None], input: AddLineageInput) -> AddLineageResult:
+        return await answer(add_lineage, info, input)
 
     @strawberry.mutation(
         description="Remove the lineage edge from `upstream` to `downstream`, wherever stated."
     )
-    def remove_lineage(self, info: Info[Context, None], input: RemoveLineageInput) -> RemoveLineageResult:
-        return answer(remove_lineage, info, input)
+    async def remove_lineage(
+        self, info: Info[Context, None], input: RemoveLineageInput
+    ) -> RemoveLineageResult:
+        return await answer(remove_lineage, info, input)
 
     @strawberry.mutation(
         description="Make a person or team an owner of a node, in a role; other owners stay."
     )
-    def set_owner(self, info: Info[Context, None], input: SetOwnerInput) -> SetOwnerResult:
-        return answer(set_owner, info, input)
+    async def set_owner(self, info: Info[Context, None], input: SetOwnerInput) -> SetOwnerResult:
+        return await answer(set_owner, info, input)
 
     @strawberry.mutation(description="Tag a dataset or column.")
-    def add_tag(self, info: Info[Context, None], input: AddTagInput) -> AddTagResult:
-        return answer(add_tag, info, input)
+    async def add_tag(self, info: Info[Context, None], input: AddTagInput) -> AddTagResult:
+        return await answer(add_tag, info, input)
 
     @strawberry.mutation(description="Remove a tag from a dataset or column, wherever it was stated.")
-    def remove_tag(self, info: Info[Context, None], input: RemoveTagInput) -> RemoveTagResult:
-        return answer(remove_tag, info, input)
+    async def remove_tag(self, info: Info[Context, None], input: RemoveTagInput) -> RemoveTagResult:
+        return await answer(remove_tag, info, input)
 
     @strawberry.mutation(description="Add a rule about a dataset or column to a policy (created if new).")
-    def attach_policy(self, info: Info[Context, None], input: AttachPolicyInput) -> AttachPolicyResult:
-        return answer(attach_policy, info, input)
+    async def attach_policy(self, info: Info[Context, None], input: AttachPolicyInput) -> AttachPolicyResult:
+        return await answer(attach_policy, info, input)
 
     @strawberry.mutation(description="Write one OpenLineage run event into the graph.")
-    def ingest_open_lineage(
+    async def ingest_open_lineage(
         self, info: Info[Context, None], input: IngestOpenLineageInput
     ) -> IngestOpenLineageResult:
-        return answer(ingest_open_lineage, info, input)
+        return await answer(ingest_open_lineage, info, input)

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from api.auth import Role
 from api.graphql.context import Context
 from api.graphql.errors import BadInput, NotFound
+from api.graphql.limits import MAX_PAGE
 from api.graphql.permissions import require
 from api.graphql.raw import run_cypher, run_sparql
 from api.graphql.reader import DatasetFilter, node_type
@@ -38,7 +39,6 @@ from graph.records import OWNERSHIP_ROLES
 from graph.resolve import AmbiguousName, UnknownEntity
 from graph.store import Direction, Level
 
-MAX_PAGE = 500
 KIND_NAMES = {iri.value: name for name, iri in v.TRANSFORMATION_KINDS.items()}
 
 
@@ -192,13 +192,21 @@ async def _trace(info: Info[Context, None], iri: NamedNode, direction: Direction
     return starts, nodes, edges, reasons
 
 
+def _iri(id: strawberry.ID) -> NamedNode:
+    """An `id` argument as an IRI, or BadInput saying why it is not one."""
+    try:
+        return NamedNode(str(id).strip("<>"))
+    except ValueError as e:
+        raise BadInput(f"'id': {str(id)[:200]!r} is not an IRI ({e})", field="id") from None
+
+
 @strawberry.type
 class Query:
     # The lookups below are nullable: an unknown id answers null with a NOT_FOUND error naming close
     # names, and the request's other fields are still answered (a non-null field would null them all).
     @strawberry.field(description="Any node by its IRI; null when there is none.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
-        iri = NamedNode(str(id).strip("<>"))
+        iri = _iri(id)
         d = await info.context.describe([iri])
         found = node_type(iri, d)
         return make_node(found, iri, d) if found else None
@@ -220,7 +228,7 @@ class Query:
 
     @strawberry.field(description="A glossary concept by IRI.")
     async def concept(self, info: Info[Context, None], id: strawberry.ID) -> Concept | None:
-        iri = NamedNode(str(id).strip("<>"))
+        iri = _iri(id)
         if not info.context.store.has(iri, None, None):
             raise NotFound(f"'id': {id} is not in the graph", field="id")
         return await _typed(info, iri, "Concept")

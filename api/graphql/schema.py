@@ -20,7 +20,7 @@ from strawberry.extensions import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.graphql.errors import ApiError
-from api.graphql.limits import limits_rule
+from api.graphql.limits import cost_limit, depth_rule
 from api.graphql.mutations import Mutation
 from api.graphql.query import Query
 from api.graphql.types import TYPES
@@ -99,12 +99,14 @@ def build_schema(
     introspection: bool = True,
     observe: Observer | None = None,
 ) -> strawberry.Schema:
-    rule = limits_rule(max_depth, max_complexity)
-    # The limits do not depend on variables, so a validated document stays valid: cache both steps.
+    rule = depth_rule(max_depth)
+    # Depth does not depend on variables, so a validated document stays valid: cache both steps. Cost
+    # does (`first: $n`), so it is measured when the operation runs, with the variables it was sent.
     extensions: list = [
         lambda: AddValidationRules([rule]),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        cost_limit(max_complexity),
         RequestCost,
     ]
     if not introspection:

@@ -16,6 +16,7 @@ from pyoxigraph import NamedNode
 from strawberry.types import Info
 
 from api.graphql.context import Context
+from api.graphql.limits import MAX_PAGE
 from graph import vocab as v
 from graph.records import OWNERSHIP_ROLES, Description, policy_of_rule
 
@@ -421,11 +422,11 @@ class Dataset(Node):
     async def columns(
         self,
         info: Info[Context, None],
-        first: Annotated[int, strawberry.argument(description="Page size, at most 500.")] = 100,
+        first: Annotated[int, strawberry.argument(description=f"Page size, at most {MAX_PAGE}.")] = 100,
         after: str | None = None,
     ) -> ColumnConnection:
-        if not 0 <= first <= 500:
-            raise ValueError(f"'first': {first} is out of range; ask for 0 to 500 columns a page")
+        if not 0 <= first <= MAX_PAGE:
+            raise ValueError(f"'first': {first} is out of range; ask for 0 to {MAX_PAGE} columns a page")
         columns = await info.context.columns.load(self.iri)
         start = int(decode_cursor(after, 1)[0]) + 1 if after else 0
         page = columns[start : start + first]

@@ -84,7 +84,8 @@ def manifest_version(data: dict, path: Path) -> int:
     >>> manifest_version({"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"}}, Path("m.json"))
     12
     """
-    url = str(data.get("metadata", {}).get("dbt_schema_version", ""))
+    metadata = data.get("metadata")
+    url = str(metadata.get("dbt_schema_version", "")) if isinstance(metadata, dict) else ""
     match = _VERSION.search(url)
     if match is None or int(match.group(1)) not in SUPPORTED_MANIFEST_VERSIONS:
         raise ArtifactError(
@@ -94,86 +95,163 @@ def manifest_version(data: dict, path: Path) -> int:
     return int(match.group(1))
 
 
-def _owner(raw: dict) -> str | None:
-    for meta in (raw.get("meta") or {}, (raw.get("config") or {}).get("meta") or {}):
-        if isinstance(meta.get("owner"), str) and meta["owner"].strip():
-            return meta["owner"].strip()
-    return None
+# Typed reads of dbt's JSON: a value of another type than dbt writes is a TypeError saying which key,
+# which parse_manifest reports against the node (JSON from elsewhere has every shape).
+
+
+def _object(raw: object, key: str | None = None) -> dict:
+    value = raw if key is None else (_object(raw).get(key) or {})
+    if not isinstance(value, dict):
+        raise TypeError(f"{f'{key!r}' if key else 'it'} is a {type(value).__name__}, not an object")
+    return value
+
+
+def _text(raw: dict, key: str) -> str | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{key!r} is a {type(value).__name__}, not text")
+    return value
+
+
+def _required(raw: dict, key: str) -> str:
+    value = _text(raw, key)
+    if value is None:
+        raise KeyError(key)
+    return value
+
+
+def _texts(raw: dict, key: str) -> tuple[str, ...]:
+    value = raw.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{key!r} is not a list of text")
+    return tuple(value)
+
+
+def _owner(meta: dict) -> str | None:
+    owner = meta.get("owner")
+    return owner.strip() if isinstance(owner, str) and owner.strip() else None
 
 
 def _node(raw: dict) -> DbtNode:
     columns = tuple(
         DbtColumn(
-            name=c.get("name") or key,
-            description=c.get("description") or None,
-            data_type=c.get("data_type") or None,
-            tags=tuple(c.get("tags") or ()),
+            name=_text(_object(c), "name") or key,
+            description=_text(c, "description"),
+            data_type=_text(c, "data_type"),
+            tags=_texts(c, "tags"),
         )
-        for key, c in (raw.get("columns") or {}).items()
+        for key, c in _object(raw, "columns").items()
     )
-    meta = {**((raw.get("config") or {}).get("meta") or {}), **(raw.get("meta") or {})}
-    alias = raw.get("identifier") if raw["resource_type"] == "source" else raw.get("alias")
+    own_meta, config_meta = _object(raw, "meta"), _object(_object(raw, "config"), "meta")
+    name = _required(raw, "name")
+    alias = _text(raw, "identifier" if raw["resource_type"] == "source" else "alias")
     return DbtNode(
-        unique_id=raw["unique_id"],
+        unique_id=_required(raw, "unique_id"),
         resource_type=raw["resource_type"],
-        name=raw["name"],
-        database=raw.get("database") or None,
-        schema=raw.get("schema") or None,
-        alias=alias or raw["name"],
-        description=raw.get("description") or None,
+        name=name,
+        database=_text(raw, "database"),
+        schema=_text(raw, "schema"),
+        alias=alias or name,
+        description=_text(raw, "description"),
         columns=columns,
-        tags=tuple(raw.get("tags") or ()),
-        meta=meta,
-        owner=_owner(raw),
-        depends_on=tuple((raw.get("depends_on") or {}).get("nodes") or ()),
-        compiled_sql=raw.get("compiled_code") or raw.get("compiled_sql") or None,
+        tags=_texts(raw, "tags"),
+        meta={**config_meta, **own_meta},
+        owner=_owner(own_meta) or _owner(config_meta),
+        depends_on=_texts(_object(raw, "depends_on"), "nodes"),
+        compiled_sql=_text(raw, "compiled_code") or _text(raw, "compiled_sql"),
     )
 
 
 def _test(raw: dict) -> DbtTest:
-    metadata = raw.get("test_metadata") or {}
-    kwargs = metadata.get("kwargs") or {}
-    attached = raw.get("attached_node")
-    targets = (attached,) if attached else tuple((raw.get("depends_on") or {}).get("nodes") or ())
+    metadata = _object(raw, "test_metadata")
+    attached = _text(raw, "attached_node")
     return DbtTest(
-        unique_id=raw["unique_id"],
-        name=raw["name"],
-        test_type=metadata.get("name") or "singular",
-        targets=targets,
-        column=raw.get("column_name") or kwargs.get("column_name") or None,
+        unique_id=_required(raw, "unique_id"),
+        name=_required(raw, "name"),
+        test_type=_text(metadata, "name") or "singular",
+        targets=(attached,) if attached else _texts(_object(raw, "depends_on"), "nodes"),
+        column=_text(raw, "column_name") or _text(_object(metadata, "kwargs"), "column_name"),
     )
 
 
+def _sections(data: dict, path: Path, names: tuple[str, ...]) -> list[tuple[str, object]]:
+    """(key, entry) of each named section, each an object keyed by unique_id as dbt writes it."""
+    entries = []
+    for name in names:
+        section = data.get(name) or {}
+        if not isinstance(section, dict):
+            raise ArtifactError(
+                f"{path}: '{name}' is a {type(section).__name__}, where dbt writes an object keyed by "
+                "unique_id; is this a dbt artifact?"
+            )
+        entries += section.items()
+    return entries
+
+
 def parse_manifest(path: Path) -> DbtManifest:
-    """The datasets and tests of a manifest.json; raises ArtifactError naming the file when it cannot."""
+    """The datasets and tests of a manifest.json; raises ArtifactError naming the file when it cannot.
+
+    A node that cannot be read refuses the whole manifest, naming every such node: loading the rest
+    would drop what the source graph held for them.
+    """
     data = _read_json(path)
     version = manifest_version(data, path)
-    metadata = data.get("metadata") or {}
-    raw_nodes = [*(data.get("nodes") or {}).values(), *(data.get("sources") or {}).values()]
     try:
-        nodes = {n["unique_id"]: _node(n) for n in raw_nodes if n.get("resource_type") in DATASET_RESOURCES}
-        tests = [_test(n) for n in raw_nodes if n.get("resource_type") == "test"]
-    except (KeyError, TypeError, AttributeError) as e:
-        raise ArtifactError(f"{path}: a node lacks {e} or is not shaped as manifest v{version} says") from e
+        metadata = _object(data, "metadata")
+        adapter_type, project_name = _text(metadata, "adapter_type"), _text(metadata, "project_name")
+    except TypeError as e:
+        raise ArtifactError(f"{path}: metadata: {e}") from None
+    nodes: dict[str, DbtNode] = {}
+    tests: list[DbtTest] = []
+    problems: list[str] = []
+    for key, raw in _sections(data, path, ("nodes", "sources")):
+        try:
+            if not isinstance(_object(raw).get("resource_type"), str):
+                raise KeyError("resource_type")
+            if raw["resource_type"] in DATASET_RESOURCES:
+                node = _node(raw)
+                nodes[node.unique_id] = node
+            elif raw["resource_type"] == "test":
+                tests.append(_test(raw))
+        except (KeyError, TypeError, AttributeError) as e:
+            problems.append(f"{key} ({_what_is_wrong(e)})")
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise ArtifactError(
+            f"{path}: {len(problems)} node(s) are not shaped as manifest v{version} says, so nothing was "
+            f"loaded: {shown}"
+        )
     packages = sorted({uid.split(".")[1] for uid in nodes if uid.startswith("model.")})
-    project = metadata.get("project_name") or (packages[0] if len(packages) == 1 else path.parent.name)
+    project = project_name or (packages[0] if len(packages) == 1 else path.parent.name)
     return DbtManifest(
         project=project,
-        adapter_type=metadata.get("adapter_type"),
+        adapter_type=adapter_type,
         schema_version=version,
         nodes=nodes,
         tests=tests,
     )
 
 
+def _what_is_wrong(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"no {error.args[0]!r}"
+    return "not an object" if isinstance(error, AttributeError) else str(error)
+
+
 def parse_catalog(path: Path) -> dict[str, dict[str, str]]:
     """unique_id -> {column name: type}, in the catalog's column order."""
     data = _read_json(path)
     catalog: dict[str, dict[str, str]] = {}
-    for section in ("nodes", "sources"):
-        for unique_id, entry in (data.get(section) or {}).items():
+    try:
+        for unique_id, entry in _sections(data, path, ("nodes", "sources")):
             columns = sorted((entry.get("columns") or {}).values(), key=lambda c: c.get("index") or 0)
             catalog[unique_id] = {c["name"]: c.get("type") or "" for c in columns}
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ArtifactError(
+            f"{path}: a catalog entry has {_what_is_wrong(e)}; is this a dbt catalog.json?"
+        ) from e
     return catalog
 
 
@@ -182,25 +260,24 @@ def manifest_from_catalog(path: Path) -> DbtManifest:
     data = _read_json(path)
     nodes: dict[str, DbtNode] = {}
     try:
-        for section in ("nodes", "sources"):
-            for unique_id, entry in (data.get(section) or {}).items():
-                meta = entry.get("metadata") or {}
-                resource_type = unique_id.split(".", 1)[0]
-                if resource_type not in DATASET_RESOURCES:
-                    continue
-                columns = sorted((entry.get("columns") or {}).values(), key=lambda c: c.get("index") or 0)
-                nodes[unique_id] = DbtNode(
-                    unique_id=unique_id,
-                    resource_type=resource_type,
-                    name=meta["name"],
-                    database=meta.get("database") or None,
-                    schema=meta.get("schema") or None,
-                    alias=meta["name"],
-                    description=meta.get("comment") or None,
-                    columns=tuple(
-                        DbtColumn(c["name"], c.get("comment") or None, c.get("type") or None) for c in columns
-                    ),
-                )
+        for unique_id, entry in _sections(data, path, ("nodes", "sources")):
+            meta = entry.get("metadata") or {}
+            resource_type = unique_id.split(".", 1)[0]
+            if resource_type not in DATASET_RESOURCES:
+                continue
+            columns = sorted((entry.get("columns") or {}).values(), key=lambda c: c.get("index") or 0)
+            nodes[unique_id] = DbtNode(
+                unique_id=unique_id,
+                resource_type=resource_type,
+                name=meta["name"],
+                database=meta.get("database") or None,
+                schema=meta.get("schema") or None,
+                alias=meta["name"],
+                description=meta.get("comment") or None,
+                columns=tuple(
+                    DbtColumn(c["name"], c.get("comment") or None, c.get("type") or None) for c in columns
+                ),
+            )
     except (KeyError, TypeError, AttributeError) as e:
         raise ArtifactError(f"{path}: a catalog entry lacks {e}; is this a dbt catalog.json?") from e
     packages = sorted({uid.split(".")[1] for uid in nodes if uid.startswith("model.")})
@@ -211,4 +288,11 @@ def manifest_from_catalog(path: Path) -> DbtManifest:
 def parse_run_results(path: Path) -> dict[str, str]:
     """unique_id -> the status of its last run ("pass", "fail", "error", ...)."""
     data = _read_json(path)
-    return {r["unique_id"]: str(r.get("status")) for r in data.get("results") or () if r.get("unique_id")}
+    results = data.get("results") or []
+    if not isinstance(results, list):
+        raise ArtifactError(f"{path}: 'results' is a {type(results).__name__}, not a list")
+    return {
+        r["unique_id"]: str(r.get("status"))
+        for r in results
+        if isinstance(r, dict) and isinstance(r.get("unique_id"), str)
+    }

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from graph.changeset import InvalidChange
@@ -21,9 +22,7 @@ def lineage_router(writer: GraphWriter, schema_dir: Path | None = None) -> APIRo
     router = APIRouter(tags=["openlineage"])
     validator = SchemaValidator(schema_dir) if schema_dir is not None else None
 
-    @router.post("/api/v1/lineage", status_code=201)
-    async def post_lineage(request: Request) -> JSONResponse:
-        body = await request.body()
+    def ingest(body: bytes) -> JSONResponse:
         try:
             raw = json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -37,6 +36,11 @@ def lineage_router(writer: GraphWriter, schema_dir: Path | None = None) -> APIRo
         except ChangeRejected as e:
             return JSONResponse({"error": str(e), "problems": e.report.violations}, status_code=422)
         return JSONResponse(asdict(result), status_code=201)
+
+    @router.post("/api/v1/lineage", status_code=201)
+    async def post_lineage(request: Request) -> JSONResponse:
+        # Parsing, validating and committing run in a worker thread: the event loop serves everyone else.
+        return await run_in_threadpool(ingest, await request.body())
 
     return router
 

@@ -137,7 +137,7 @@ def test_an_nquads_export_restores_every_named_graph(demo_store, tmp_path):
     dump = tmp_path / "dump.nq"
     assert run(demo_store, "export", "--output", str(dump)).returncode == 0
     restored = tmp_path / "restored"
-    done = run(restored, "import", str(dump))
+    done = run(restored, "import", "--restore", str(dump))
     assert done.returncode == 0, done.stderr
     before = json.loads(run(demo_store, "stats", "--json").stdout)["graphs"]
     after = json.loads(run(restored, "stats", "--json").stdout)["graphs"]

@@ -363,7 +363,7 @@ def test_introspection_can_be_switched_off(api, tmp_path):
 
 def test_metrics_count_graphql_operations(api):
     api.data("query Probe { datasets(first: 1) { totalCount } }")
-    text = httpx.get(f"{api.url}/metrics").text
+    text = httpx.get(f"{api.url}/metrics", headers={"Authorization": f"Bearer {api.viewer}"}).text
     assert "datagraph_graphql_operations_total" in text and "Probe" in text
     assert "datagraph_store_triples" in text
 

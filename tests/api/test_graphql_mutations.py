@@ -420,6 +420,16 @@ def test_a_viewer_may_not_write_and_no_one_anonymous(server: Server, datasets, n
     assert server.store.count() == before
 
 
+def test_saving_the_description_a_dataset_already_has_keeps_it(server: Server, datasets):
+    name = "warehouse.public.orders"
+    server.mutate("setDescription", {"id": name, "description": "kept when saved twice"})
+    for _ in range(2):  # a retried save, or a form saved without a change
+        assert server.mutate("setDescription", {"id": name, "description": "kept when saved twice"}) == {
+            "__typename": "SetDescriptionPayload"
+        }
+        assert dataset(server, name, "description")["description"] == "kept when saved twice"
+
+
 def test_reads_are_cached_until_a_write_changes_them(server: Server, datasets):
     query = """query($n: String!) { dataset(name: $n) {
         description columns(first: 10) { totalCount edges { node { name } } } } }"""
@@ -454,7 +464,7 @@ def test_reads_are_cached_until_a_write_changes_them(server: Server, datasets):
     assert loaded["columns"]["totalCount"] == changed["columns"]["totalCount"] + 1
     assert loaded["columns"]["edges"][-1]["node"]["name"] == "loaded_later"
 
-    metrics = httpx.get(f"{server.url}/metrics").text
+    metrics = httpx.get(f"{server.url}/metrics", headers=server.viewer).text
     hits = next(
         line for line in metrics.splitlines() if line.startswith("datagraph_read_cache_lookups_total")
     )

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from graph import vocab as v
 from graph.changeset import ChangeSet, InvalidChange
@@ -54,9 +54,20 @@ def test_replacing_a_source_drops_what_disappeared_and_touches_no_other_source(s
     assert not any(True for _ in store.quads(t2, None, None, crm))
 
 
+def test_a_quad_removed_and_added_by_one_changeset_stays(store, iris):
+    writer = GraphWriter(store, iris)
+    g = iris.source_graph("test")
+    writer.commit(ChangeSet("ada", "seed").add([(A, P, Literal("1"))], g))
+    again = writer.commit(
+        ChangeSet("ada", "save again").remove([(A, P, Literal("1"))], g).add([(A, P, Literal("1"))], g)
+    )
+    assert store.contains(Quad(A, P, Literal("1"), g))
+    assert again.added == again.removed == 0 and again.change is None
+
+
 def test_adds_and_removes_land_together_with_an_audit_record(store, iris):
     writer = GraphWriter(store, iris)
-    g = iris.user_graph()
+    g = iris.source_graph("test")
     writer.commit(ChangeSet("ada", "seed").add([(A, P, Literal("1"))], g))
     result = writer.commit(
         ChangeSet("ada", "fix").remove([(A, P, Literal("1"))], g).add([(A, P, Literal("2"))], g)
@@ -74,7 +85,7 @@ def test_a_rejected_changeset_leaves_no_trace(store, iris):
         return GateReport(conforms=not bad, violations=bad)
 
     writer = GraphWriter(store, iris, gate=gate)
-    g = iris.user_graph()
+    g = iris.source_graph("test")
     before = store.count()
     with pytest.raises(ChangeRejected, match="has no label"):
         writer.commit(ChangeSet("bob", "half good").add([(A, P, Literal("ok")), (A, Q, Literal("bad"))], g))
@@ -86,7 +97,7 @@ def test_a_failing_hook_is_reported_and_the_commit_stands(store, iris):
         raise RuntimeError("index offline")
 
     result = GraphWriter(store, iris, hooks=[broken]).commit(
-        ChangeSet("t", "x").add([(A, P, Literal("1"))], iris.user_graph())
+        ChangeSet("t", "x").add([(A, P, Literal("1"))], iris.source_graph("test"))
     )
     assert result.hook_errors == ["broken: index offline"]
     assert store.has(A, P, Literal("1"))
@@ -94,14 +105,14 @@ def test_a_failing_hook_is_reported_and_the_commit_stands(store, iris):
 
 def test_changesets_refuse_blank_nodes_and_missing_actor(iris):
     with pytest.raises(InvalidChange, match="skolemize"):
-        ChangeSet("t", "x").add([(BlankNode(), P, Literal("1"))], iris.user_graph())
+        ChangeSet("t", "x").add([(BlankNode(), P, Literal("1"))], iris.source_graph("test"))
     with pytest.raises(InvalidChange, match="actor"):
         ChangeSet("", "x")
 
 
 def test_typed_literals_are_compared_in_the_form_the_store_keeps(store, iris):
     writer = GraphWriter(store, iris)
-    g = iris.user_graph()
+    g = iris.source_graph("test")
     lit = Literal("007", datatype=v.XSD.int)
     writer.commit(ChangeSet("t", "x").replace_graph(g, [(A, P, lit)]))
     assert writer.commit(ChangeSet("t", "again").replace_graph(g, [(A, P, lit)])).added == 0
@@ -125,7 +136,7 @@ def test_a_bulk_load_killed_midway_is_undone_on_the_next_open(tmp_path: Path, ir
     path = tmp_path / "store"
     with OxigraphStore(path) as store:
         GraphWriter(store, iris).commit(
-            ChangeSet("t", "seed").add([(A, P, Literal("kept"))], iris.user_graph())
+            ChangeSet("t", "seed").add([(A, P, Literal("kept"))], iris.source_graph("test"))
         )
     proc = subprocess.Popen([sys.executable, "-c", CRASHING_LOAD, str(path)], cwd=Path(__file__).parents[2])
     pending = path / "pending-bulk-add.nq"
@@ -136,6 +147,6 @@ def test_a_bulk_load_killed_midway_is_undone_on_the_next_open(tmp_path: Path, ir
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with OxigraphStore(path) as store:
-        assert store.count() == store.count(iris.user_graph()) + store.count(iris.audit_graph())
+        assert store.count() == store.count(iris.source_graph("test")) + store.count(iris.audit_graph())
         assert store.has(A, P, Literal("kept"))
         assert not pending.exists()

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 from pyoxigraph import NamedNode
 
+from graph import sparql_terms
 from graph import vocab as v
 from graph.store import Direction
 
-DERIVED = f"<{v.PROV.wasDerivedFrom.value}>"
+DERIVED = sparql_terms.term(v.PROV.wasDerivedFrom)
 # prov:wasDerivedFrom and its kind-specific sub-properties (dg:hashedFrom, ...).
-EDGE_PREDICATES = ", ".join(f"<{p.value}>" for p in (v.PROV.wasDerivedFrom, *v.KIND_PREDICATES.values()))
+EDGE_PREDICATES = ", ".join(map(sparql_terms.term, (v.PROV.wasDerivedFrom, *v.KIND_PREDICATES.values())))
 
 # Up to this depth a traversal unrolls the hops (exact work per level, nearest
 # levels first); beyond it, or without a depth, it takes the transitive closure.
@@ -43,7 +44,7 @@ def _branches(values: str, upstream: bool, depth: int | None, tag: str) -> list[
 
 def lineage(starts: Sequence[NamedNode], direction: Direction, depth: int | None, limit: int) -> str:
     """Lineage edges reachable from `starts`: ?near ?far ?edge ?dir ("u"/"d") ?lvl (bound when unrolled)."""
-    values = " ".join(str(s) for s in starts)
+    values = sparql_terms.terms(starts)
     branches = []
     if direction in (Direction.UPSTREAM, Direction.BOTH):
         branches += _branches(values, True, depth, '"u"')
@@ -58,4 +59,4 @@ GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 
 
 def count_graph(graph: NamedNode) -> str:
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_terms.term(graph)} {{ ?s ?p ?o }} }}"

@@ -16,6 +16,8 @@ import pyoxigraph as ox
 from pyoxigraph import NamedNode, Quad
 
 from graph import vocab as v
+from graph.sparql_guard import refuse_service
+from graph.sparql_terms import term
 from graph.store import (
     Capabilities,
     Direction,
@@ -67,8 +69,8 @@ _DIRECTIONS = {"u": Direction.UPSTREAM, "d": Direction.DOWNSTREAM}
 def _data_block(quads: Iterable[Quad]) -> str:
     by_graph: dict[NamedNode, list[str]] = defaultdict(list)
     for q in quads:
-        by_graph[q.graph_name].append(f"{q.subject} {q.predicate} {q.object} .")
-    return " ".join(f"GRAPH {g} {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
+        by_graph[q.graph_name].append(f"{term(q.subject)} {term(q.predicate)} {term(q.object)} .")
+    return " ".join(f"GRAPH {term(g)} {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
 
 
 # Adding this many quads in one RocksDB transaction costs ~35 us a quad; the
@@ -158,8 +160,17 @@ class OxigraphStore(GraphStore):
         while it runs; no other writer can.
         """
         partial = self._pending.with_suffix(".partial")
-        ox.serialize(adds, str(partial), format=ox.RdfFormat.N_QUADS)
-        os.replace(partial, self._pending)
+        try:
+            ox.serialize(adds, str(partial), format=ox.RdfFormat.N_QUADS)
+            os.replace(partial, self._pending)
+        except OSError as e:
+            # Nothing was loaded yet; a half-written intent file left behind would keep filling a full
+            # disk, and every later command would fail on it.
+            partial.unlink(missing_ok=True)
+            raise StoreError(
+                f"could not write the bulk load's intent file in {self.path} ({e}); nothing was written. "
+                "Free some disk space and try again"
+            ) from e
         try:
             self._store.bulk_extend(adds)
             self._store.flush()
@@ -245,6 +256,7 @@ class OxigraphStore(GraphStore):
         return hops_from_rows(self._store.query(text, use_default_graph_as_union=True), limit)
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+        refuse_service(sparql)
         try:
             return self._store.query(sparql, use_default_graph_as_union=True, prefixes=dict(v.PREFIXES))
         except SyntaxError as e:
