@@ -248,7 +248,8 @@ class Query:
         except ValueError as e:
             raise BadInput(str(e), field="after") from e
         f = DatasetFilter(**vars(filter)) if filter is not None else DatasetFilter()
-        found = info.context.reader.datasets(f)
+        # In a worker thread: a listing reads every dataset (about 0.1 s on 100k columns with a filter).
+        found = await asyncio.to_thread(info.context.reader.datasets, f)
         start = bisect.bisect_right(found, cursor, key=lambda row: (row[1], row[0].value)) if cursor else 0
         page = found[start : start + first]
         more = start + first < len(found)
