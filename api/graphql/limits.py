@@ -1,11 +1,11 @@
 """Query depth and complexity limits, checked before a query runs, with errors that name the limit.
 
-Complexity is what a query can cost, in fields returned: each field costs 1, a field that reads the whole
-catalog (a listing, a search, a traversal, a raw query) costs `FIELD_COSTS` instead, and a field's
-selections count once per item it can return: its `first` argument, its default page when none is
-given, or `MAX_PAGE` when `first` is a variable (the limit holds whatever value is sent, so a validated
-query stays valid). Each alias is counted, and each fragment is measured once, so the check takes time
-linear in the query's size however its fragments nest.
+Depth is checked when a query is validated (validation is cached per query text). Cost is checked when
+it runs, with the variables it was sent: each field costs 1, a field that reads the whole catalog (a
+listing, a search, a traversal, a raw query) costs `FIELD_COSTS` instead, and a field's selections
+count once per item it can return: its `first` argument (a literal, or the value a variable was sent),
+else its default page. Each alias is counted, and each fragment is measured once, so the check takes
+time linear in the query's size however its fragments nest.
 """
 
 from __future__ import annotations
@@ -31,9 +31,7 @@ from graphql import (
     get_operation_ast,
     visit,
 )
-from graphql import (
-    ExecutionResult as GraphQLExecutionResult,
-)
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.pyutils import Undefined
 from strawberry.extensions import SchemaExtension
 
